@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from . import postcodes
+from .querysets import StudentQuerySet
 from .validators import normalize_nrn, validate_nrn, validate_phone
 
 
@@ -404,6 +405,8 @@ class Student(models.Model):
     import_key = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
+    objects = StudentQuerySet.as_manager()
+
     class Meta:
         ordering = ["province__name", "postcode", "last_name", "first_name"]
         verbose_name = _("leerling")
@@ -575,6 +578,9 @@ class StatusChange(models.Model):
             models.Index(fields=["changed_at"], name="statuschange_time_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.student_id}: {self.from_status} → {self.to_status}"
+
     def save(self, *args, **kwargs):
         if self.pk:
             raise TypeError("A status change is never rewritten.")
@@ -608,3 +614,6 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("inzage persoonsgegevens")
         verbose_name_plural = _("inzages persoonsgegevens")
         indexes = [models.Index(fields=["student", "accessed_at"], name="pda_student_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.student_id} ({self.context})"

@@ -1,0 +1,63 @@
+"""Who a login works for. Membership is a guardian object permission held through the
+direct foreign-key tables; model-level permissions never count here, so a global
+`act_for_service` handed out by mistake widens nothing."""
+
+from django.db.models import QuerySet
+
+from matching.models import (
+    Province,
+    School,
+    SchoolUserObjectPermission,
+    Service,
+    ServiceUserObjectPermission,
+)
+
+OPERATORS_GROUP = "Beheerders"
+EDITORS_GROUP = "Redacteurs"
+SERVICE_USERS_GROUP = "Diensten"
+SCHOOL_USERS_GROUP = "Scholen"
+COORDINATORS_GROUP = "Regionale trekkers"
+
+
+def service_for_user(user) -> Service | None:
+    """The one service this login works for, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    row = (
+        ServiceUserObjectPermission.objects.filter(
+            user=user, permission__codename="act_for_service"
+        )
+        .select_related("content_object__province")
+        .first()
+    )
+    return row.content_object if row else None
+
+
+def school_for_user(user) -> School | None:
+    """The one school this login works for, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    row = (
+        SchoolUserObjectPermission.objects.filter(user=user, permission__codename="act_for_school")
+        .select_related("content_object__province")
+        .first()
+    )
+    return row.content_object if row else None
+
+
+def provinces_for_user(user) -> QuerySet[Province]:
+    """The provinces a regional coordinator follows (empty for everyone else)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Province.objects.none()
+    return Province.objects.filter(
+        provinceuserobjectpermission__user=user,
+        provinceuserobjectpermission__permission__codename="coordinate_province",
+    ).distinct()
+
+
+def is_operator(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=OPERATORS_GROUP).exists())
+    )

@@ -1,0 +1,212 @@
+"""Reads of the matching domain. Every screen and export of students goes through these, so
+no screen can forget a rule: visibility is computed from the clock, never from a flag."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .errors import StudentNotFound
+from .models import (
+    DUAL_AFTER_INVITATION,
+    PERSONAL_DATA_STATUSES,
+    STATUSES_FOR_TRACK,
+    ContactPerson,
+    Decision,
+    Round,
+    SchoolYear,
+    Scope,
+    Service,
+    Status,
+    StatusChange,
+    Student,
+    Track,
+    TransportMode,
+)
+from .timetable import round_in_force
+
+
+def visible_q(*, service: Service, round: Round | None, now) -> Q:
+    """The unplaced students of `round`'s track that `service` may see at `now`.
+
+    Pairs with `students_visible_to` as Wagtail's `live_q()` pairs with `live()`. Rules 2-4
+    of DESIGN.md: nobody's placed student, not before `visible_from`, and the round's scope.
+    Returns an always-false Q when no round is in force.
+    """
+    if round is None:
+        return Q(pk__in=[])
+    through = Student.preferred_services.through
+    q = (
+        Q(school_year_id=round.school_year_id, track=round.track, anonymised_at__isnull=True)
+        & Q(visible_from__lte=now)
+        & ~Exists(Decision.objects.filter(student=OuterRef("pk"), status=Status.ACCEPTED))
+    )
+    if round.scope in (Scope.PREFERRED, Scope.PREFERRED_IN_PROVINCE):
+        q &= Exists(through.objects.filter(student_id=OuterRef("pk"), service_id=service.pk))
+    if round.scope == Scope.PREFERRED_IN_PROVINCE:
+        q &= Q(province_id=service.province_id)
+    return q
+
+
+def students_visible_to(*, service: Service, track: str, now=None) -> QuerySet[Student]:
+    """Tab 'zonder stageplaats': the students `service` may see and claim right now."""
+    now = now or timezone.now()
+    current = round_in_force(track=track, now=now)
+    return Student.objects.filter(visible_q(service=service, round=current, now=now))
+
+
+def students_accepted_by(*, service: Service, track: str, now=None) -> QuerySet[Student]:
+    """Tab 'aanvaard door ons': rule 1, whatever the round."""
+    school_year = SchoolYear.objects.current(now or timezone.now())
+    qs = Student.objects.filter(track=track, anonymised_at__isnull=True).accepted_by(service)
+    return qs.filter(school_year=school_year) if school_year else qs.none()
+
+
+def students_reachable_by(*, service: Service, track: str | None = None, now=None):
+    """Union of both tabs: what a detail page, a status change or an export may touch."""
+    now = now or timezone.now()
+    tracks = [track] if track else list(Track.values)
+    q = Q(pk__in=[])
+    for each in tracks:
+        current = round_in_force(track=each, now=now)
+        q |= visible_q(service=service, round=current, now=now)
+    accepted = Exists(
+        Decision.objects.filter(
+            student=OuterRef("pk"), service_id=service.pk, status=Status.ACCEPTED
+        )
+    )
+    school_year = SchoolYear.objects.current(now)
+    accepted_q = accepted & Q(school_year=school_year, anonymised_at__isnull=True)
+    if track:
+        accepted_q &= Q(track=track)
+    return Student.objects.filter(q | accepted_q)
+
+
+def student_for_service(*, service: Service, pk, now=None, for_update=False) -> Student:
+    """One student `service` may reach, or StudentNotFound whether it exists or not."""
+    qs = students_reachable_by(service=service, now=now)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.get(pk=pk)
+    except (Student.DoesNotExist, ValueError, TypeError):
+        raise StudentNotFound() from None
+
+
+def with_service_decision(qs: QuerySet[Student], *, service: Service) -> QuerySet[Student]:
+    """Annotate each student with this service's own status (None = undecided)."""
+    own = Decision.objects.filter(student=OuterRef("pk"), service_id=service.pk)
+    return qs.annotate(
+        own_status=Subquery(own.values("status")[:1]),
+        own_decision_id=Subquery(own.values("pk")[:1]),
+    )
+
+
+def for_listing(qs: QuerySet[Student]) -> QuerySet[Student]:
+    """Everything a list row shows, in a bounded number of queries."""
+    return qs.select_related("province", "school").prefetch_related(
+        Prefetch("transport_modes", queryset=TransportMode.objects.order_by("position")),
+        Prefetch("preferred_services", queryset=Service.objects.only("pk", "name")),
+    )
+
+
+ORDERINGS = {
+    "default": ("province__name", "postcode", "last_name", "first_name", "pk"),
+    "name": ("last_name", "first_name", "pk"),
+    "-name": ("-last_name", "-first_name", "-pk"),
+    "postcode": ("postcode", "last_name", "pk"),
+    "-postcode": ("-postcode", "last_name", "pk"),
+    "registered": ("registered_at", "pk"),
+    "-registered": ("-registered_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class StudentFilters:
+    name: str = ""
+    provinces: tuple = ()
+    school: int | None = None
+    postcode: str = ""
+    transport_modes: tuple = ()
+    order: str = "default"
+
+    def apply(self, qs: QuerySet[Student]) -> QuerySet[Student]:
+        qs = (
+            qs.search_name(self.name)
+            .in_provinces(self.provinces)
+            .at_school(self.school)
+            .with_postcode(self.postcode)
+            .with_transport_modes(self.transport_modes)
+        )
+        return qs.order_by(*ORDERINGS.get(self.order, ORDERINGS["default"]))
+
+
+def service_students(
+    *, service: Service, track: str, tab: str, filters: StudentFilters, now=None
+) -> QuerySet[Student]:
+    """The rows of one tab of a service's students screen, filtered and ordered."""
+    if tab == "accepted":
+        qs = students_accepted_by(service=service, track=track, now=now)
+    else:
+        qs = students_visible_to(service=service, track=track, now=now)
+    return for_listing(with_service_decision(filters.apply(qs), service=service))
+
+
+def decision_of(*, service: Service, student: Student) -> Decision | None:
+    return (
+        Decision.objects.filter(service=service, student=student).select_related("mentor").first()
+    )
+
+
+def status_of(*, service: Service, student: Student) -> str:
+    decision = decision_of(service=service, student=student)
+    return decision.status if decision else Status.UNDECIDED
+
+
+def has_invited(*, service: Service, student: Student) -> bool:
+    """Whether this service's history for the student holds `invited` (the dual rule)."""
+    return StatusChange.objects.filter(
+        service=service, student=student, to_status=Status.INVITED
+    ).exists()
+
+
+def allowed_statuses(*, service: Service, student: Student) -> list[str]:
+    """The statuses this service may choose now for this student (DESIGN.md, Statuses)."""
+    choices = list(STATUSES_FOR_TRACK[Track(student.track)])
+    if student.track == Track.DUAL and not has_invited(service=service, student=student):
+        choices = [c for c in choices if c not in DUAL_AFTER_INVITATION]
+    return [str(c) for c in choices]
+
+
+def personal_data_visible(*, status: str | None) -> bool:
+    """Rule 5: personal data only while this service's status is invited or accepted."""
+    return status in PERSONAL_DATA_STATUSES
+
+
+def mentors_of(service: Service) -> QuerySet[ContactPerson]:
+    return ContactPerson.objects.filter(service=service).order_by("name")
+
+
+def status_counts(student_ids=None) -> dict[int, dict[str, int]]:
+    """How often each status was chosen by services, per student, from the history."""
+    from django.db.models import Count
+
+    qs = StatusChange.objects.all()
+    if student_ids is not None:
+        qs = qs.filter(student_id__in=student_ids)
+    counts: dict[int, dict[str, int]] = {}
+    for row in qs.values("student_id", "to_status").annotate(n=Count("pk")).order_by():
+        counts.setdefault(row["student_id"], {})[row["to_status"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class TrackRound:
+    track: str
+    round: Round | None
+
+
+def round_summary_for_service(service: Service, now=None) -> list[TrackRound]:
+    """Per track, the round in force now (for the dashboard greeting)."""
+    now = now or timezone.now()
+    return [TrackRound(track, round_in_force(track=track, now=now)) for track in Track.values]

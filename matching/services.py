@@ -1,0 +1,178 @@
+"""State changes of the matching domain. Views, imports, tasks and commands call these."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors
+from .errors import DomainError
+from .models import (
+    ContactPerson,
+    Decision,
+    PersonalDataAccess,
+    Service,
+    Status,
+    StatusChange,
+    Student,
+    Track,
+)
+
+ALREADY_PLACED = gettext_lazy("Deze leerling werd intussen door een andere dienst aanvaard.")
+
+
+def _validate_acceptance(
+    *,
+    service: Service,
+    student: Student,
+    mentor: ContactPerson | None,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+) -> None:
+    if mentor is not None and mentor.service_id != service.pk:
+        raise DomainError(_("Kies een stagementor van uw eigen dienst."), field="mentor")
+    if student.track == Track.DUAL:
+        return
+    if mentor is None:
+        raise DomainError(_("Kies een stagementor om de leerling te aanvaarden."), field="mentor")
+    if period_start is None or period_end is None:
+        raise DomainError(
+            _("Geef de start- en einddatum van de stage in om te aanvaarden."),
+            field="period_start",
+        )
+    if period_end < period_start:
+        raise DomainError(
+            _("De einddatum van de stage ligt voor de startdatum."), field="period_end"
+        )
+
+
+@transaction.atomic
+def decision_set_status(
+    *,
+    service: Service,
+    student_id: int,
+    status: str,
+    user,
+    mentor: ContactPerson | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    note: str = "",
+    now=None,
+) -> Decision:
+    """Set `service`'s status for a student and append the history row, atomically.
+
+    Invariants: the student must be reachable by the service at `now` (else StudentNotFound,
+    the same as a missing id); the status must be allowed for the track (dual: accepted,
+    not accepted and no-show only after this service invited); at most one service holds
+    `accepted` — the partial unique index decides a race, and the loser gets ALREADY_PLACED
+    with nothing of its own changed (the whole transaction rolls back).
+    """
+    now = now or timezone.now()
+    student = selectors.student_for_service(service=service, pk=student_id, now=now)
+    if status not in selectors.allowed_statuses(service=service, student=student):
+        if status in Status.values and student.track == Track.DUAL:
+            raise DomainError(
+                _("Deze status kan pas gekozen worden nadat uw dienst de leerling uitnodigde."),
+                field="status",
+            )
+        raise DomainError(_("Deze status bestaat niet voor dit type leerling."), field="status")
+
+    if status == Status.ACCEPTED:
+        _validate_acceptance(
+            service=service,
+            student=student,
+            mentor=mentor,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        taken = (
+            Decision.objects.filter(student=student, status=Status.ACCEPTED)
+            .exclude(service=service)
+            .exists()
+        )
+        if taken:
+            raise DomainError(ALREADY_PLACED)
+
+    decision = Decision.objects.select_for_update().filter(service=service, student=student).first()
+    previous = decision.status if decision else Status.UNDECIDED
+    if decision is None:
+        decision = Decision(service=service, student=student)
+
+    decision.status = status
+    decision.updated_by = user
+    if status == Status.ACCEPTED:
+        decision.mentor = mentor
+        decision.period_start = period_start
+        decision.period_end = period_end
+        decision.note = note or ""
+    elif previous == Status.ACCEPTED:
+        # Taking back an acceptance releases the student and its placement details.
+        decision.mentor = None
+        decision.period_start = None
+        decision.period_end = None
+    if status != Status.ACCEPTED and note:
+        decision.note = note
+
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        # Another service's acceptance committed first (or is about to): the unique index
+        # made us wait and then refused. Raising rolls our whole transaction back.
+        raise DomainError(ALREADY_PLACED) from None
+
+    if previous != status:
+        StatusChange.objects.create(
+            student=student,
+            service=service,
+            from_status=previous,
+            to_status=status,
+            changed_by=user,
+            changed_at=now,
+        )
+        if status == Status.ACCEPTED:
+            _notify_school_of_acceptance(decision)
+    return decision
+
+
+def _notify_school_of_acceptance(decision: Decision) -> None:
+    from notifications import services as notifications
+
+    notify = getattr(notifications, "notify_school_of_acceptance", None)
+    if notify is not None:
+        notify(decision)
+
+
+def personal_data_log(
+    *, user, students, context: str, service: Service | None = None, now=None
+) -> int:
+    """Record one access-log row per student whose personal data was just shown."""
+    now = now or timezone.now()
+    rows = [
+        PersonalDataAccess(
+            user=user,
+            student_id=getattr(s, "pk", s),
+            service=service,
+            context=context,
+            accessed_at=now,
+        )
+        for s in students
+    ]
+    PersonalDataAccess.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@transaction.atomic
+def contact_person_save(
+    *, service: Service, name: str, phone: str, email: str, contact: ContactPerson | None = None
+) -> ContactPerson:
+    """Create or update a mentor of `service`; a service only ever touches its own."""
+    if contact is not None and contact.service_id != service.pk:
+        raise DomainError(_("Deze contactpersoon hoort niet bij uw dienst."))
+    contact = contact or ContactPerson(service=service)
+    contact.name, contact.phone, contact.email = name, phone, email
+    contact.full_clean()
+    contact.save()
+    return contact
