@@ -15,17 +15,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Needs GNU gettext; the compiled catalogues (.mo) are committed so demo and test do not.
 messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=bench -v0
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
-demo: install messages
+demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --seed 42
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python scripts/demo.py --port $(PORT)
 
-test: install messages
+test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

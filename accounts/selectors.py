@@ -61,3 +61,40 @@ def is_operator(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.groups.filter(name=OPERATORS_GROUP).exists())
     )
+
+
+def role_for_user(user) -> str | None:
+    """The role a login plays in the admin, or None (anonymous, inactive, no role).
+
+    Superusers count as operators; a group alone is not enough for the service, school and
+    coordinator roles: they need the object permission that says for whom they work."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if is_operator(user):
+        return "operator"
+    names = set(user.groups.values_list("name", flat=True))
+    if EDITORS_GROUP in names:
+        return "editor"
+    if service_for_user(user) is not None:
+        return "service"
+    if school_for_user(user) is not None:
+        return "school"
+    if provinces_for_user(user).exists():
+        return "coordinator"
+    return None
+
+
+def invitation_list():
+    from accounts.models import Invitation
+
+    return Invitation.objects.select_related("service", "school", "invited_by", "user")
+
+
+def invitation_by_token(token: str):
+    """The invitation carrying this raw token, or None. Only hashes are stored."""
+    from accounts.models import Invitation
+    from accounts.tokens import hash_token
+
+    if not token:
+        return None
+    return Invitation.objects.filter(token_hash=hash_token(token)).first()

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("activeer/<str:token>/", views.activate, name="activate"),
+]

@@ -4,11 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", include("cms.api")),
+    path("zoeken/", cms_views.search, name="search"),
 ]
 
 if settings.DEBUG:

@@ -26,21 +26,22 @@ from .models import (
 from .timetable import round_in_force
 
 
-def visible_q(*, service: Service, round: Round | None, now) -> Q:
+def visible_q(*, service: Service, round: Round | None, now, include_placed=False) -> Q:
     """The unplaced students of `round`'s track that `service` may see at `now`.
 
     Pairs with `students_visible_to` as Wagtail's `live_q()` pairs with `live()`. Rules 2-4
     of DESIGN.md: nobody's placed student, not before `visible_from`, and the round's scope.
-    Returns an always-false Q when no round is in force.
+    Returns an always-false Q when no round is in force. `include_placed` drops rule 2 (only
+    to tell a service that lost a race why its action was refused).
     """
     if round is None:
         return Q(pk__in=[])
     through = Student.preferred_services.through
-    q = (
-        Q(school_year_id=round.school_year_id, track=round.track, anonymised_at__isnull=True)
-        & Q(visible_from__lte=now)
-        & ~Exists(Decision.objects.filter(student=OuterRef("pk"), status=Status.ACCEPTED))
+    q = Q(school_year_id=round.school_year_id, track=round.track, anonymised_at__isnull=True) & Q(
+        visible_from__lte=now
     )
+    if not include_placed:
+        q &= ~Exists(Decision.objects.filter(student=OuterRef("pk"), status=Status.ACCEPTED))
     if round.scope in (Scope.PREFERRED, Scope.PREFERRED_IN_PROVINCE):
         q &= Exists(through.objects.filter(student_id=OuterRef("pk"), service_id=service.pk))
     if round.scope == Scope.PREFERRED_IN_PROVINCE:
@@ -65,17 +66,20 @@ def students_accepted_by(*, service: Service, track: str, now=None) -> QuerySet[
 def students_reachable_by(*, service: Service, track: str | None = None, now=None):
     """Union of both tabs: what a detail page, a status change or an export may touch."""
     now = now or timezone.now()
+    # One school-year lookup for every track: this runs on each detail page and status change.
+    school_year = SchoolYear.objects.current(now)
     tracks = [track] if track else list(Track.values)
     q = Q(pk__in=[])
     for each in tracks:
-        current = round_in_force(track=each, now=now)
+        current = (
+            round_in_force(track=each, now=now, school_year=school_year) if school_year else None
+        )
         q |= visible_q(service=service, round=current, now=now)
     accepted = Exists(
         Decision.objects.filter(
             student=OuterRef("pk"), service_id=service.pk, status=Status.ACCEPTED
         )
     )
-    school_year = SchoolYear.objects.current(now)
     accepted_q = accepted & Q(school_year=school_year, anonymised_at__isnull=True)
     if track:
         accepted_q &= Q(track=track)
@@ -91,6 +95,21 @@ def student_for_service(*, service: Service, pk, now=None, for_update=False) -> 
         return qs.get(pk=pk)
     except (Student.DoesNotExist, ValueError, TypeError):
         raise StudentNotFound() from None
+
+
+def placed_elsewhere(*, service: Service, pk, now=None) -> bool:
+    """Whether `service` would see this student but for another service's acceptance.
+
+    Lets the loser of a first-accept-wins race get a clear message instead of a 404; it
+    reveals only that a student it could see was placed, never by whom."""
+    now = now or timezone.now()
+    try:
+        student = Student.objects.only("pk", "track").get(pk=pk)
+    except (Student.DoesNotExist, ValueError, TypeError):
+        return False
+    current = round_in_force(track=student.track, now=now)
+    q = visible_q(service=service, round=current, now=now, include_placed=True)
+    return Student.objects.filter(q, pk=student.pk).placed().exists()
 
 
 def with_service_decision(qs: QuerySet[Student], *, service: Service) -> QuerySet[Student]:
@@ -172,10 +191,28 @@ def has_invited(*, service: Service, student: Student) -> bool:
 
 def allowed_statuses(*, service: Service, student: Student) -> list[str]:
     """The statuses this service may choose now for this student (DESIGN.md, Statuses)."""
-    choices = list(STATUSES_FOR_TRACK[Track(student.track)])
-    if student.track == Track.DUAL and not has_invited(service=service, student=student):
+    invited = student.track == Track.DUAL and has_invited(service=service, student=student)
+    return allowed_statuses_for(track=student.track, invited=invited)
+
+
+def allowed_statuses_for(*, track: str, invited: bool) -> list[str]:
+    """`allowed_statuses` without a query: `invited` says whether the service's history for
+    the student holds `invited` (only matters for dual)."""
+    choices = list(STATUSES_FOR_TRACK[Track(track)])
+    if track == Track.DUAL and not invited:
         choices = [c for c in choices if c not in DUAL_AFTER_INVITATION]
     return [str(c) for c in choices]
+
+
+def students_invited_by(*, service: Service, student_ids) -> set[int]:
+    """Which of these students `service` ever invited (one query for a whole list page)."""
+    return set(
+        StatusChange.objects.filter(
+            service=service, student_id__in=list(student_ids), to_status=Status.INVITED
+        )
+        .values_list("student_id", flat=True)
+        .distinct()
+    )
 
 
 def personal_data_visible(*, status: str | None) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors
-from .errors import DomainError
+from .errors import DomainError, StudentNotFound
 from .models import (
     ContactPerson,
     Decision,
@@ -70,7 +70,12 @@ def decision_set_status(
     with nothing of its own changed (the whole transaction rolls back).
     """
     now = now or timezone.now()
-    student = selectors.student_for_service(service=service, pk=student_id, now=now)
+    try:
+        student = selectors.student_for_service(service=service, pk=student_id, now=now)
+    except StudentNotFound:
+        if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
+            raise DomainError(ALREADY_PLACED) from None
+        raise
     if status not in selectors.allowed_statuses(service=service, student=student):
         if status in Status.values and student.track == Track.DUAL:
             raise DomainError(

@@ -1,6 +1,100 @@
-"""The school year's timetable: which round is in force, and creating the default one."""
+"""The school year's timetable: which round is in force, creating the default one, closing
+a year. Visibility reads `round_in_force`; nothing here waits for a task."""
 
-from .models import Round, SchoolYear
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Milestone, Round, SchoolYear, Scope, Track
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+NOON = dt.time(12, 0)
+
+# (number, name, tracks, (day, month) start, (day, month) end, scope) — DESIGN.md
+DEFAULT_ROUNDS = [
+    (1, "Ronde 1", (Track.SECONDARY, Track.ADULT), (30, 6), (15, 8), Scope.PREFERRED_IN_PROVINCE),
+    (2, "Ronde 2", (Track.SECONDARY, Track.ADULT), (5, 9), (19, 9), Scope.PREFERRED),
+    (3, "Ronde 3", (Track.SECONDARY, Track.ADULT), (19, 9), (30, 9), Scope.ALL),
+    (1, "Duaal leren", (Track.DUAL,), (16, 6), (1, 12), Scope.ALL),
+]
+DEFAULT_MILESTONES = [
+    ("Streefdatum plaatsing", (Track.SECONDARY, Track.ADULT), (19, 9), (7, 10)),
+]
+
+
+class TimetableError(ValidationError):
+    """A timetable action that cannot be done; the message is for people."""
+
+
+def at_noon(year: int, day_month: tuple[int, int]) -> dt.datetime:
+    """12:00 Brussels time on day/month of `year` (CEST or CET as that day has it)."""
+    day, month = day_month
+    return dt.datetime.combine(dt.date(year, month, day), NOON, tzinfo=BRUSSELS)
+
+
+def school_year_name(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
+@transaction.atomic
+def school_year_create_from_default(*, year: int) -> SchoolYear:
+    """Create school year `year`-`year+1` with the default timetable of DESIGN.md, dates moved
+    to that year at 12:00 Brussels time: rounds 1-3 for secondary and adult, the dual round,
+    the placement-target milestone, and the entry blackout during round 1 (students entered
+    then become visible when round 3 starts)."""
+    name = school_year_name(year)
+    if SchoolYear.objects.filter(name=name).exists():
+        raise TimetableError(_("Schooljaar %(name)s bestaat al.") % {"name": name})
+    round_1 = next(r for r in DEFAULT_ROUNDS if r[0] == 1 and Track.SECONDARY in r[2])
+    round_3 = next(r for r in DEFAULT_ROUNDS if r[0] == 3)
+    school_year = SchoolYear(
+        name=name,
+        starts_on=dt.date(year, 6, 1),
+        ends_on=dt.date(year + 1, 5, 31),
+        entry_blackout_starts_at=at_noon(year, round_1[3]),
+        entry_blackout_ends_at=at_noon(year, round_1[4]),
+        blackout_release_at=at_noon(year, round_3[3]),
+    )
+    school_year.full_clean()
+    school_year.save()
+    for number, round_name, tracks, start, end, scope in DEFAULT_ROUNDS:
+        for track in tracks:
+            round_ = Round(
+                school_year=school_year,
+                track=track,
+                number=number,
+                name=round_name,
+                scope=scope,
+                starts_at=at_noon(year, start),
+                ends_at=at_noon(year, end),
+            )
+            round_.full_clean()
+            round_.save()
+    for milestone_name, tracks, start, end in DEFAULT_MILESTONES:
+        Milestone.objects.create(
+            school_year=school_year,
+            name=milestone_name,
+            tracks=",".join(tracks),
+            starts_at=at_noon(year, start),
+            ends_at=at_noon(year, end),
+        )
+    return school_year
+
+
+@transaction.atomic
+def school_year_close(*, school_year: SchoolYear, user=None) -> SchoolYear:
+    """Close a school year: its last scope stops being in force, its rounds mail nothing
+    more. Closing twice is refused so the recorded moment stays the first one."""
+    school_year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    if school_year.closed_at is not None:
+        raise TimetableError(_("Dit schooljaar is al afgesloten."))
+    school_year.closed_at = timezone.now()
+    school_year.save(update_fields=["closed_at"])
+    return school_year
 
 
 def round_in_force(*, track: str, now, school_year: SchoolYear | None = None) -> Round | None:
@@ -10,10 +104,49 @@ def round_in_force(*, track: str, now, school_year: SchoolYear | None = None) ->
     that round stays in force until the operator closes the school year.
     """
     school_year = school_year or SchoolYear.objects.current(now)
-    if school_year is None:
+    if school_year is None or school_year.closed_at is not None:
         return None
     return (
         Round.objects.filter(school_year=school_year, track=track, starts_at__lte=now)
         .order_by("-starts_at")
         .first()
     )
+
+
+def rounds_timeline(school_year: SchoolYear) -> list[dict]:
+    """Rounds and milestones of a year in date order, for the public timetable page.
+    Rounds with the same number, name, dates and scope (secondary + adult) are merged."""
+    rows: dict[tuple, dict] = {}
+    for round_ in school_year.rounds.order_by("starts_at", "number", "track"):
+        key = ("round", round_.number, round_.name, round_.starts_at, round_.ends_at, round_.scope)
+        row = rows.setdefault(
+            key,
+            {
+                "kind": "round",
+                "number": round_.number,
+                "name": str(round_),
+                "tracks": [],
+                "track_labels": [],
+                "starts_at": round_.starts_at,
+                "ends_at": round_.ends_at,
+                "scope": round_.scope,
+                "scope_label": round_.get_scope_display(),
+            },
+        )
+        row["tracks"].append(round_.track)
+        row["track_labels"].append(round_.get_track_display())
+    labels = dict(Track.choices)
+    for milestone in school_year.milestones.all():
+        tracks = [t for t in milestone.tracks.split(",") if t]
+        rows[("milestone", milestone.pk)] = {
+            "kind": "milestone",
+            "number": None,
+            "name": milestone.name,
+            "tracks": tracks,
+            "track_labels": [labels.get(t, t) for t in tracks],
+            "starts_at": milestone.starts_at,
+            "ends_at": milestone.ends_at,
+            "scope": "",
+            "scope_label": "",
+        }
+    return sorted(rows.values(), key=lambda r: (r["starts_at"], r["kind"] != "round"))

@@ -11,3 +11,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Unit tests deliver the outbox inline; tests with a real worker switch this off.
+CELERY_TASK_ALWAYS_EAGER = True

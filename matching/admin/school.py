@@ -1,0 +1,45 @@
+"""Wagtail registrations for school users: their students and the bulk import."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts.selectors import school_for_user
+from matching import views_school
+
+
+class SchoolMenuItem(MenuItem):
+    """Shown only to logins that work for a school."""
+
+    def is_shown(self, request):
+        if not hasattr(request, "_matching_school"):
+            request._matching_school = school_for_user(request.user)
+        return request._matching_school is not None
+
+
+@hooks.register("register_admin_urls")
+def register_school_urls():
+    return [path("school/students/", include(views_school))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_school_students_menu_item():
+    return SchoolMenuItem(
+        _("Mijn leerlingen"),
+        reverse("matching_school:index"),
+        name="school-students",
+        icon_name="group",
+        order=140,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_school_import_menu_item():
+    return SchoolMenuItem(
+        _("Leerlingen importeren"),
+        reverse("matching_school:import"),
+        name="school-import",
+        icon_name="upload",
+        order=150,
+    )

@@ -1,0 +1,197 @@
+"""Operator screens in the Wagtail admin: logins, invitations, sign-in lockouts.
+
+Thin: every view checks the operator role, calls a service and shows its message."""
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+
+from accounts import selectors, services
+from accounts.forms import InvitationForm
+from accounts.models import Invitation
+
+PER_PAGE = 50
+
+
+def _require_operator(request):
+    if not selectors.is_operator(request.user):
+        raise PermissionDenied
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+
+
+class OperatorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.is_operator(request.user)
+
+
+class OperatorViewSet(ViewSet):
+    menu_item_class = OperatorMenuItem
+
+
+class LoginsViewSet(OperatorViewSet):
+    name = "logins"
+    icon = "user"
+    menu_label = gettext_lazy("Logins")
+
+    def index(self, request):
+        _require_operator(request)
+        users = get_user_model().objects.order_by("email").prefetch_related("groups")
+        query = request.GET.get("q", "").strip()
+        if query:
+            users = users.filter(email__icontains=query)
+        page = _page(request, users)
+        rows = [
+            {
+                "user": user,
+                "role": selectors.role_for_user(user) if user.is_active else None,
+                "organisation": selectors.service_for_user(user)
+                or selectors.school_for_user(user)
+                or ", ".join(str(p) for p in selectors.provinces_for_user(user)),
+            }
+            for user in page
+        ]
+        return TemplateResponse(
+            request,
+            "accounts/admin/logins.html",
+            {"page_obj": page, "rows": rows, "query": query, "header_title": _("Logins")},
+        )
+
+    def get_urlpatterns(self):
+        return [path("", self.index, name="index")]
+
+
+class InvitationsViewSet(OperatorViewSet):
+    name = "invitations"
+    icon = "mail"
+    menu_label = gettext_lazy("Uitnodigingen")
+
+    def index(self, request):
+        _require_operator(request)
+        page = _page(request, selectors.invitation_list().prefetch_related("provinces"))
+        return TemplateResponse(
+            request,
+            "accounts/admin/invitations.html",
+            {"page_obj": page, "header_title": _("Uitnodigingen")},
+        )
+
+    def add(self, request):
+        _require_operator(request)
+        form = InvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.invitation_create(
+                    email=data["email"],
+                    role=data["role"],
+                    service=data["service"],
+                    school=data["school"],
+                    provinces=list(data["provinces"]),
+                    invited_by=request.user,
+                )
+            except services.AccountsError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("De uitnodiging voor %(email)s werd verstuurd.") % {"email": data["email"]},
+                )
+                return redirect(self.get_url_name("index"))
+        return TemplateResponse(
+            request,
+            "accounts/admin/invite.html",
+            {"form": form, "header_title": _("Persoon uitnodigen")},
+        )
+
+    def resend(self, request, pk):
+        _require_operator(request)
+        invitation = get_object_or_404(Invitation, pk=pk)
+        if request.method != "POST":
+            return redirect(self.get_url_name("index"))
+        try:
+            services.invitation_resend(invitation=invitation, by=request.user)
+        except services.AccountsError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("De uitnodiging voor %(email)s werd opnieuw verstuurd.")
+                % {"email": invitation.email},
+            )
+        return redirect(self.get_url_name("index"))
+
+    def revoke(self, request, pk):
+        _require_operator(request)
+        invitation = get_object_or_404(Invitation, pk=pk)
+        if request.method != "POST":
+            return redirect(self.get_url_name("index"))
+        try:
+            services.invitation_revoke(invitation=invitation, by=request.user)
+        except services.AccountsError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("De uitnodiging voor %(email)s werd ingetrokken.") % {"email": invitation.email},
+            )
+        return redirect(self.get_url_name("index"))
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index, name="index"),
+            path("new/", self.add, name="add"),
+            path("<int:pk>/resend/", require_POST(self.resend), name="resend"),
+            path("<int:pk>/revoke/", require_POST(self.revoke), name="revoke"),
+        ]
+
+
+class LockoutsViewSet(OperatorViewSet):
+    name = "lockouts"
+    icon = "lock"
+    menu_label = gettext_lazy("Vergrendelingen")
+
+    def index(self, request):
+        _require_operator(request)
+        attempts = AccessAttempt.objects.order_by("-attempt_time")
+        page = _page(request, attempts)
+        return TemplateResponse(
+            request,
+            "accounts/admin/lockouts.html",
+            {"page_obj": page, "header_title": _("Vergrendelde aanmeldingen")},
+        )
+
+    def unlock(self, request, pk):
+        _require_operator(request)
+        attempt = get_object_or_404(AccessAttempt, pk=pk)
+        axes_reset(ip=attempt.ip_address, username=attempt.username)
+        messages.success(
+            request,
+            _("%(username)s kan opnieuw aanmelden.") % {"username": attempt.username},
+        )
+        return redirect(reverse(self.get_url_name("index")))
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index, name="index"),
+            path("<int:pk>/unlock/", require_POST(self.unlock), name="unlock"),
+        ]
+
+
+class AccessViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Toegang")
+    menu_icon = "key"
+    menu_name = "access"
+    items = (LoginsViewSet, InvitationsViewSet, LockoutsViewSet)

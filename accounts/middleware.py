@@ -1,0 +1,82 @@
+"""Sign-in rules applied on every request: one session per login, idle timeout, absolute
+session age; and `Cache-Control: no-store` on the admin and on views marked @no_store."""
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+LOGIN_AT_KEY = "accounts_login_at"
+SEEN_AT_KEY = "accounts_seen_at"
+
+REPLACED_MESSAGE = "U werd afgemeld omdat er met dezelfde login opnieuw werd aangemeld."
+
+
+class SessionGuardMiddleware:
+    """Place after AuthenticationMiddleware and MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = self._reason_to_end(request, user)
+            if reason:
+                return self._sign_out(request, reason)
+            request.session[SEEN_AT_KEY] = int(time.time())
+        return self.get_response(request)
+
+    def _reason_to_end(self, request, user) -> str | None:
+        from accounts.models import UserSession
+
+        session = request.session
+        current = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
+        current = current.first()
+        if current is not None and current != session.session_key:
+            return _(REPLACED_MESSAGE)
+        now = time.time()
+        login_at = session.get(LOGIN_AT_KEY)
+        if login_at is None:
+            # A session from before these rules: start counting now.
+            session[LOGIN_AT_KEY] = int(now)
+        elif now - login_at > settings.SESSION_ABSOLUTE_AGE:
+            return _("Uw sessie is verlopen. Meld opnieuw aan.")
+        seen_at = session.get(SEEN_AT_KEY)
+        if seen_at is not None and now - seen_at > settings.SESSION_COOKIE_AGE:
+            return _("U werd afgemeld na een periode zonder activiteit. Meld opnieuw aan.")
+        return None
+
+    def _sign_out(self, request, reason):
+        logout(request)
+        messages.warning(request, reason)
+        url = reverse(settings.LOGIN_URL)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
+class NoStoreMiddleware:
+    """Nothing from the admin or from a @no_store view may be kept by a browser cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/admin/"
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.admin_prefix) or getattr(request, "_no_store", False):
+            add_never_cache_headers(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "view_class", None)
+        if getattr(view_func, "no_store", False) or getattr(view_class, "no_store", False):
+            request._no_store = True
+        return None

@@ -1,0 +1,285 @@
+"""State changes for logins: invitations, activation and membership.
+
+A login belongs to one service, one school, or follows one or more provinces; membership
+is a guardian object permission in the direct foreign-key tables of matching.models, and
+the role's Wagtail group only opens the admin door."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from accounts.models import Invitation, Role, UserSession
+from accounts.selectors import (
+    COORDINATORS_GROUP,
+    EDITORS_GROUP,
+    OPERATORS_GROUP,
+    SCHOOL_USERS_GROUP,
+    SERVICE_USERS_GROUP,
+    is_operator,
+)
+from accounts.tokens import hash_token, new_token
+from matching.models import (
+    ProvinceUserObjectPermission,
+    SchoolUserObjectPermission,
+    ServiceUserObjectPermission,
+)
+
+ROLE_GROUPS = {
+    Role.OPERATOR: OPERATORS_GROUP,
+    Role.EDITOR: EDITORS_GROUP,
+    Role.SERVICE: SERVICE_USERS_GROUP,
+    Role.SCHOOL: SCHOOL_USERS_GROUP,
+    Role.COORDINATOR: COORDINATORS_GROUP,
+}
+ROLE_GROUP_NAMES = set(ROLE_GROUPS.values())
+
+
+class AccountsError(Exception):
+    """A rule about logins was broken; the message is for people (Dutch)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _queue_mail(to: str, subject: str, body: str, *, template_key: str = "", context=None):
+    """Queue one e-mail so it leaves only if the surrounding transaction commits.
+
+    Goes through the notifications outbox when that exists (texts editable by editors,
+    delivered by Celery with retries); otherwise sends with Django's mailer on commit."""
+    try:
+        from notifications.services import outbox_queue
+    except ImportError:
+        outbox_queue = None
+    if outbox_queue is not None and template_key:
+        outbox_queue(to=to, template_key=template_key, context=dict(context or {}))
+        return
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+
+
+def _check_target(role, service, school, provinces):
+    provinces = list(provinces or [])
+    if role == Role.SERVICE and not (service and not school and not provinces):
+        raise AccountsError(_("Kies de dienst waarvoor deze persoon werkt (en niets anders)."))
+    if role == Role.SCHOOL and not (school and not service and not provinces):
+        raise AccountsError(_("Kies de school waarvoor deze persoon werkt (en niets anders)."))
+    if role == Role.COORDINATOR and not (provinces and not service and not school):
+        raise AccountsError(_("Kies minstens één provincie (en geen dienst of school)."))
+    if role in (Role.OPERATOR, Role.EDITOR) and (service or school or provinces):
+        raise AccountsError(_("Een beheerder of redacteur hoort niet bij een dienst of school."))
+    if role not in Role.values:
+        raise AccountsError(_("Onbekende rol."))
+    return provinces
+
+
+def _activation_url(token: str) -> str:
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", settings.SITE_URL).rstrip("/")
+    return base + reverse("accounts:activate", args=[token])
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    context = {
+        "activation_url": _activation_url(token),
+        "role": str(invitation.get_role_display()),
+        "organisation": invitation.organisation,
+        "expires_at": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    subject = _("Uitnodiging voor %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+    body = render_to_string("accounts/mail/invitation.txt", context)
+    _queue_mail(
+        invitation.email, subject, body, template_key="accounts_invitation", context=context
+    )
+
+
+def _new_expiry():
+    return timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    email: str,
+    role: str,
+    service=None,
+    school=None,
+    provinces=(),
+    invited_by=None,
+) -> tuple[Invitation, str]:
+    """Invite one person for one role; returns the invitation and the raw token (which
+    exists nowhere else but in the e-mail).
+
+    The login is created (or an inactive one reused) without a usable password, so it can
+    neither sign in nor use the password reset until the invitation is accepted. Earlier
+    open invitations for the same address stop working."""
+    if invited_by is not None and not is_operator(invited_by):
+        raise AccountsError(_("Enkel een beheerder kan personen uitnodigen."))
+    provinces = _check_target(role, service, school, provinces)
+    User = get_user_model()
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if not email:
+        raise AccountsError(_("Geef een e-mailadres in."))
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is not None and user.is_active:
+        raise AccountsError(_("Er bestaat al een actieve login met dit e-mailadres."))
+    if user is None:
+        user = User(email=email, is_active=False)
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+    now = timezone.now()
+    Invitation.objects.filter(email=email).pending(now).update(revoked_at=now)
+    token = new_token()
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        user=user,
+        service=service,
+        school=school,
+        token_hash=hash_token(token),
+        expires_at=_new_expiry(),
+        invited_by=invited_by,
+    )
+    if provinces:
+        invitation.provinces.set(provinces)
+    _send_invitation(invitation, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by=None) -> str:
+    """Send a fresh link with a fresh validity period; the previous link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at:
+        raise AccountsError(_("Deze uitnodiging werd al aanvaard."))
+    if invitation.revoked_at:
+        raise AccountsError(_("Deze uitnodiging werd ingetrokken."))
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = _new_expiry()
+    invitation.sent_count += 1
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
+    _send_invitation(invitation, token)
+    return token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by=None) -> Invitation:
+    """Make an open invitation unusable. An accepted one is not undone here: deactivate
+    the login instead."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at:
+        raise AccountsError(
+            _("Deze uitnodiging werd al aanvaard en kan niet meer ingetrokken worden.")
+        )
+    if not invitation.revoked_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str):
+    """Accept an invitation: set the password, activate the login and give it its role.
+
+    Works once, before expiry, and not after a revocation; the row lock makes a double
+    submit of the same link activate only once. Raises AccountsError or (for a weak
+    password) django.core.exceptions.ValidationError."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=hash_token(token or ""))
+        .select_related("user")
+        .first()
+    )
+    if invitation is None:
+        raise AccountsError(_("Deze activatielink is ongeldig."))
+    if invitation.used_at:
+        raise AccountsError(_("Deze activatielink werd al gebruikt. U kunt gewoon aanmelden."))
+    if invitation.revoked_at:
+        raise AccountsError(_("Deze uitnodiging werd ingetrokken."))
+    if invitation.expires_at <= timezone.now():
+        raise AccountsError(
+            _("Deze activatielink is verlopen. Vraag de beheerder om een nieuwe uitnodiging.")
+        )
+    user = invitation.user
+    validate_password(password, user)
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    _clear_roles(user)
+    _grant_role(user, invitation)
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return user
+
+
+def _clear_roles(user) -> None:
+    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP_NAMES))
+    ServiceUserObjectPermission.objects.filter(user=user).delete()
+    SchoolUserObjectPermission.objects.filter(user=user).delete()
+    ProvinceUserObjectPermission.objects.filter(user=user).delete()
+
+
+def _grant_role(user, invitation: Invitation) -> None:
+    if invitation.role == Role.SERVICE:
+        membership_grant(user, service=invitation.service)
+    elif invitation.role == Role.SCHOOL:
+        membership_grant(user, school=invitation.school)
+    elif invitation.role == Role.COORDINATOR:
+        membership_grant(user, provinces=list(invitation.provinces.all()))
+    else:
+        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[invitation.role])[0])
+
+
+@transaction.atomic
+def membership_grant(user, *, service=None, school=None, provinces=None) -> None:
+    """Make `user` work for one service, or one school, or follow provinces.
+
+    A login belongs to one service or one school, never two, and never both; it also
+    joins the role's Wagtail group (which only grants access to the admin)."""
+    given = [x for x in (service, school, provinces) if x]
+    if len(given) != 1:
+        raise AccountsError(_("Kies één dienst, één school of minstens één provincie."))
+    has_service = ServiceUserObjectPermission.objects.filter(user=user)
+    has_school = SchoolUserObjectPermission.objects.filter(user=user)
+    has_province = ProvinceUserObjectPermission.objects.filter(user=user)
+    one_only = _("Een login hoort bij één dienst of één school.")
+    if service is not None:
+        if has_school.exists() or has_province.exists():
+            raise AccountsError(one_only)
+        if has_service.exclude(content_object=service).exists():
+            raise AccountsError(one_only)
+        assign_perm("matching.act_for_service", user, service)
+        role = Role.SERVICE
+    elif school is not None:
+        if has_service.exists() or has_province.exists():
+            raise AccountsError(one_only)
+        if has_school.exclude(content_object=school).exists():
+            raise AccountsError(one_only)
+        assign_perm("matching.act_for_school", user, school)
+        role = Role.SCHOOL
+    else:
+        if has_service.exists() or has_school.exists():
+            raise AccountsError(one_only)
+        for province in provinces:
+            assign_perm("matching.coordinate_province", user, province)
+        role = Role.COORDINATOR
+    user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
+
+
+def session_register(*, user, session_key: str) -> None:
+    """Remember the one session this login may use; any older one is now dead."""
+    UserSession.objects.update_or_create(
+        user=user, defaults={"session_key": session_key, "signed_in_at": timezone.now()}
+    )

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import View
+
+from accounts import selectors, services
+from accounts.decorators import no_store
+from accounts.forms import ActivationForm
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ActivationView(View):
+    """The invited person chooses a password. The token is a random secret, not personal
+    data; the page is never cached and the link works once."""
+
+    template_name = "accounts/activate.html"
+    no_store = True
+
+    def _problem(self, invitation) -> str | None:
+        if invitation is None:
+            return _("Deze activatielink is ongeldig.")
+        state = invitation.state
+        if state == "used":
+            return _("Deze activatielink werd al gebruikt. U kunt gewoon aanmelden.")
+        if state == "revoked":
+            return _("Deze uitnodiging werd ingetrokken.")
+        if state == "expired":
+            return _(
+                "Deze activatielink is verlopen. Vraag de beheerder om een nieuwe uitnodiging."
+            )
+        return None
+
+    def _render(self, request, invitation, form=None, problem=None, status=200):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"invitation": invitation, "form": form, "problem": problem},
+            status=status,
+        )
+
+    def get(self, request, token):
+        invitation = selectors.invitation_by_token(token)
+        problem = self._problem(invitation)
+        if problem:
+            return self._render(request, None, problem=problem, status=410 if invitation else 404)
+        return self._render(request, invitation, form=ActivationForm(invitation.user))
+
+    def post(self, request, token):
+        invitation = selectors.invitation_by_token(token)
+        problem = self._problem(invitation)
+        if problem:
+            return self._render(request, None, problem=problem, status=410 if invitation else 404)
+        form = ActivationForm(invitation.user, request.POST)
+        if form.is_valid():
+            try:
+                services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+            except services.AccountsError as exc:
+                return self._render(request, None, problem=exc.message, status=410)
+            except ValidationError as exc:
+                form.add_error("new_password1", exc)
+            else:
+                messages.success(
+                    request,
+                    _("Uw wachtwoord werd ingesteld. U kunt nu aanmelden met uw e-mailadres."),
+                )
+                return redirect("wagtailadmin_login")
+        return self._render(request, invitation, form=form)
+
+
+activate = no_store(ActivationView.as_view())

@@ -1,0 +1,106 @@
+"""Admin wiring for accounts: the operator's access screens, menus per role, dashboard."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from accounts import selectors
+from accounts.admin_views import AccessViewSetGroup
+from matching.models import Track
+
+# Which main-menu entries each role may see, by menu item name (prefix match). Hiding is
+# only comfort: every view checks access itself.
+MENU_PREFIXES = {
+    "editor": ("explorer", "images", "documents", "snippets", "mail"),
+    "service": ("students-", "contact-persons"),
+    "school": ("school-",),
+    "coordinator": ("region-",),
+}
+
+
+@hooks.register("register_admin_viewset")
+def register_access_viewsets():
+    return AccessViewSetGroup()
+
+
+def visible_menu_items(role, menu_items):
+    """The entries a role may see; operators (and superusers) see everything."""
+    if role == "operator":
+        return list(menu_items)
+    prefixes = MENU_PREFIXES.get(role, ())
+    return [item for item in menu_items if item.name.startswith(prefixes)] if prefixes else []
+
+
+@hooks.register("construct_main_menu")
+def menu_per_role(request, menu_items):
+    menu_items[:] = visible_menu_items(selectors.role_for_user(request.user), menu_items)
+
+
+def _round_line(item, now) -> str:
+    """One dashboard line for a (track, round in force) pair from matching.selectors."""
+    track, round_ = getattr(item, "track", None), getattr(item, "round", None)
+    if track is None:
+        return str(item)
+    track_label = Track(track).label
+    if round_ is None:
+        return _("%(track)s: er loopt nog geen ronde.") % {"track": track_label}
+    values = {
+        "track": track_label,
+        "round": str(round_),
+        "scope": round_.get_scope_display(),
+        "end": date_format(timezone.localtime(round_.ends_at), "j F Y H:i"),
+    }
+    if round_.ends_at > now:
+        return _("%(track)s: %(round)s — u ziet: %(scope)s (tot %(end)s).") % values
+    return _("%(track)s: %(round)s liep af op %(end)s — u ziet nog steeds: %(scope)s.") % values
+
+
+def _round_summary(service):
+    """What the current round allows this service; supplied by matching when it exists."""
+    try:
+        from matching.selectors import round_summary_for_service
+    except ImportError:
+        return None
+    now = timezone.now()
+    summary = round_summary_for_service(service, now)
+    if summary is None or isinstance(summary, str):
+        return summary
+    return [_round_line(item, now) for item in summary]
+
+
+class WelcomePanel(Component):
+    name = "accounts_welcome"
+    order = 10
+    template_name = "accounts/dashboard_welcome.html"
+
+    def __init__(self, *, role, service=None, school=None, provinces=()):
+        self.role = role
+        self.service = service
+        self.school = school
+        self.provinces = list(provinces)
+
+    def get_context_data(self, parent_context):
+        summary = _round_summary(self.service) if self.service else None
+        return {
+            "role": self.role,
+            "service": self.service,
+            "school": self.school,
+            "provinces": self.provinces,
+            "round_summary": summary,
+            "summary_is_text": isinstance(summary, str),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def dashboard_per_role(request, panels):
+    role = selectors.role_for_user(request.user)
+    if role == "service":
+        panels[:] = [WelcomePanel(role=role, service=selectors.service_for_user(request.user))]
+    elif role == "school":
+        panels[:] = [WelcomePanel(role=role, school=selectors.school_for_user(request.user))]
+    elif role == "coordinator":
+        panels[:] = [WelcomePanel(role=role, provinces=selectors.provinces_for_user(request.user))]
+    elif role is None:
+        panels[:] = []

@@ -1,0 +1,119 @@
+"""`python -m bench --size realistic|50k|500k --repeat 7` (see bench/__init__.py)."""
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+
+from . import env
+
+MEASUREMENTS = ["list", "detail", "race", "export", "mailing"]
+
+
+def parse(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--size", choices=["realistic", "50k", "500k"], default="realistic")
+    parser.add_argument("--repeat", type=int, default=7, help="repetitions per figure")
+    parser.add_argument(
+        "--heavy-repeat",
+        type=int,
+        default=None,
+        help="repetitions of the export and the mailing (default: min(repeat, 3))",
+    )
+    parser.add_argument("--regenerate", action="store_true", help="generate the data anew")
+    parser.add_argument(
+        "--only", default=",".join(MEASUREMENTS), help=f"comma list of {MEASUREMENTS}"
+    )
+    parser.add_argument(
+        "--allow-any-database",
+        action="store_true",
+        help="generate into a database whose name lacks 'bench' (it is truncated!)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    env.configure()
+    name = env.database_name()
+    if "bench" not in name and not args.allow_any_database:
+        sys.exit(f"bench: refusing to truncate database {name!r}; its name must contain 'bench'")
+    created = env.create_database_if_missing()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from . import data, measure, report
+
+    started = datetime.now(UTC)
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    print(f"bench: database {name}{' (created)' if created else ''}; migrating…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"bench: data at size {args.size}…", flush=True)
+    dataset = data.ensure(args.size, regenerate=args.regenerate)
+    data.analyze()
+    how = f"generated in {dataset.seconds:.1f} s" if dataset.generated else "reused"
+    print(
+        f"bench: {dataset.students:,} students, {dataset.decisions:,} decisions ({how})",
+        flush=True,
+    )
+    heavy = args.heavy_repeat or min(args.repeat, 3)
+    ctx = measure.Context(repeat=args.repeat, heavy_repeat=heavy)
+    chosen = [m.strip() for m in args.only.split(",") if m.strip()]
+    steps = {
+        "list": measure.measure_list_pages,
+        "detail": measure.measure_detail_page,
+        "race": measure.measure_accept_race,
+        "export": measure.measure_export,
+        "mailing": measure.measure_round_mailing,
+    }
+    lines = []
+    for key in MEASUREMENTS:
+        if key not in chosen:
+            continue
+        print(f"bench: measuring {key}…", flush=True)
+        step_started = time.perf_counter()
+        lines += steps[key](ctx)
+        print(f"bench:   {key} took {time.perf_counter() - step_started:.1f} s", flush=True)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    import django as dj
+
+    meta = {
+        "size": args.size,
+        "cpu_count": os.cpu_count(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "repeat": args.repeat,
+        "heavy_repeat": heavy,
+        "measurements": chosen,
+        "database": name,
+        "postgres": pg_version.split()[0],
+        "python": platform.python_version(),
+        "django": dj.get_version(),
+        "machine": platform.machine(),
+        "dataset": dataset.__dict__,
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "conn_max_age": os.environ.get("CONN_MAX_AGE"),
+    }
+    goals = report.targets(lines)
+    meta["targets_stated_at"] = report.TARGET_SIZE
+    json_path, md_path, text = report.write(meta, lines, goals)
+    print()
+    print(text)
+    print(f"bench: wrote {json_path.relative_to(json_path.parents[2])} and {md_path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,714 @@
+"""The five measurements, each beside its baseline from the same run.
+
+Every function returns a list of `Line`s and never raises for a missing piece of the
+product: a view or service that does not exist (yet) gives a line "not available".
+"""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+from time import perf_counter
+
+from django.db import close_old_connections, connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from . import data, mail
+from .env import psql_url
+from .stats import Line, median, ms, not_available, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+LIST_TRACK = "secondary"
+LIST_ORDER = "name"
+LIST_PAGES = (1, 50)
+
+
+# Shared context ---------------------------------------------------------------------------
+
+
+class Context:
+    """What the measurements share: the service whose screens are measured, its login, the
+    operator, the filters of the list page."""
+
+    def __init__(self, *, repeat: int, heavy_repeat: int):
+        from accounts.models import User
+        from matching.models import Province, SchoolYear, Service
+
+        self.repeat = repeat
+        self.heavy_repeat = heavy_repeat
+        self.service = Service.objects.select_related("province").order_by("pk").first()
+        self.service_user = User.objects.get(email=f"svc{self.service.pk}-1@bench.example")
+        self.operator = User.objects.get(email=data.OPERATOR_EMAIL)
+        self.school_year = SchoolYear.objects.get(name=data.SCHOOL_YEAR_NAME)
+        flemish = Province.objects.filter(code__in=data.FLEMISH).order_by("pk")
+        self.flemish = list(flemish.values_list("pk", flat=True))
+
+    def client(self, user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def _explain_ms(sql: str) -> tuple[float, float, str]:
+    """(execution ms, planning ms, plan text) of one captured statement."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    top = plan[0]
+    return top["Execution Time"], top.get("Planning Time", 0.0), json.dumps(top["Plan"])[:4000]
+
+
+def _explain_text(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _by_table(queries) -> dict[str, int]:
+    """How many of a page's queries touch each (first) table: where the count comes from."""
+    import re
+
+    counts: dict[str, int] = {}
+    for query in queries:
+        found = re.search(r'(?:FROM|UPDATE|INTO)\s+"(\w+)"', query["sql"])
+        name = found.group(1) if found else query["sql"].split()[0].upper()
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _slowest(queries, n=3):
+    ranked = sorted(queries, key=lambda q: float(q.get("time") or 0), reverse=True)
+    return [{"ms": float(q["time"]) * 1000, "sql": q["sql"][:600]} for q in ranked[:n]]
+
+
+# 1. Service list page ----------------------------------------------------------------------
+
+
+def _list_url(ctx):
+    try:
+        return reverse("service_students", args=[LIST_TRACK])
+    except NoReverseMatch:
+        return None
+
+
+def _list_params(ctx, page: int) -> dict:
+    return {"province": [str(p) for p in ctx.flemish], "order": LIST_ORDER, "p": str(page)}
+
+
+def _list_page_size() -> int:
+    try:
+        from matching.forms import DEFAULT_PAGE_SIZE
+    except ImportError:
+        return 25
+    return DEFAULT_PAGE_SIZE
+
+
+def _list_baseline(ctx, page: int, size: int):
+    """EXPLAIN ANALYZE of the SQL that yields this page of the visible set: the count and
+    the page's rows, from the same selector the view calls."""
+    from matching.selectors import StudentFilters, service_students
+
+    filters = StudentFilters(provinces=tuple(ctx.flemish), order=LIST_ORDER)
+    qs = service_students(
+        service=ctx.service, track=LIST_TRACK, tab="open", filters=filters, now=timezone.now()
+    )
+    with CaptureQueriesContext(connection) as captured:
+        total = qs.order_by().count()
+        last = max(1, -(-total // size))
+        page = min(page, last)
+        rows = list(qs.prefetch_related(None)[(page - 1) * size : page * size])
+    statements = [q["sql"] for q in captured.captured_queries if "EXPLAIN" not in q["sql"]]
+    return total, page, len(rows), statements
+
+
+def measure_list_pages(ctx) -> list[Line]:
+    url = _list_url(ctx)
+    size = _list_page_size()
+    lines = []
+    for page in LIST_PAGES:
+        key, title = f"list_page_{page}", f"Service list page {page} (filtered, sorted by name)"
+        total, real_page, nrows, statements = _list_baseline(ctx, page, size)
+        base_runs = []
+        for _ in range(ctx.repeat):
+            base_runs.append(sum(_explain_ms(sql)[0] for sql in statements))
+        baseline = median(base_runs)
+        plans = {sql[:200]: _explain_text(sql) for sql in statements}
+        if url is None:
+            line = not_available(key, title, "URL 'service_students' does not resolve")
+            line.baseline, line.baseline_title = baseline, "EXPLAIN ANALYZE (count + page)"
+            lines.append(line)
+            continue
+        client = ctx.client(ctx.service_user)
+        params = _list_params(ctx, page)
+        response = client.get(url, params)  # warm-up: caches, first-request costs
+        if response.status_code != 200:
+            lines.append(not_available(key, title, f"HTTP {response.status_code} from {url}"))
+            continue
+        times = []
+        for _ in range(ctx.repeat):
+            t0 = perf_counter()
+            response = client.get(url, params)
+            _ = response.content
+            times.append(perf_counter() - t0)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, params)
+        queries = captured.captured_queries
+        value = ms(median(times))
+        lines.append(
+            Line(
+                key=key,
+                title=title,
+                value=value,
+                baseline=baseline,
+                baseline_title="EXPLAIN ANALYZE of the selector's SQL (count + page)",
+                ratio=value / baseline if baseline else None,
+                note=f"{len(queries)} queries; page {real_page} of {-(-total // size)}",
+                details={
+                    "url": url,
+                    "params": params,
+                    "page_size": size,
+                    "visible_rows": total,
+                    "page_served": real_page,
+                    "rows_on_page": nrows,
+                    "p95_ms": ms(percentile(times, 95)),
+                    "runs_ms": [ms(t) for t in times],
+                    "queries": len(queries),
+                    "sql_ms_total": sum(float(q.get("time") or 0) for q in queries) * 1000,
+                    "slowest_queries": _slowest(queries),
+                    "queries_by_table": _by_table(queries),
+                    "baseline_runs_ms": base_runs,
+                    "baseline_plans": plans,
+                    "bytes": len(response.content),
+                },
+            )
+        )
+    return lines
+
+
+# 2. Detail page -----------------------------------------------------------------------------
+
+
+def _visible_student_pk(ctx):
+    from matching.selectors import students_visible_to
+
+    return (
+        students_visible_to(service=ctx.service, track=LIST_TRACK)
+        .exclude(import_key=data.RACE_KEY)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def measure_detail_page(ctx) -> list[Line]:
+    key, title = "detail_page", "Student detail page ('Meer info')"
+    pk = _visible_student_pk(ctx)
+    base_runs = []
+    for _ in range(max(ctx.repeat, 20)):
+        with connection.cursor() as cursor:
+            t0 = perf_counter()
+            cursor.execute("SELECT * FROM matching_student WHERE id = %s", [pk])
+            cursor.fetchall()
+            base_runs.append(perf_counter() - t0)
+    baseline = ms(median(base_runs))
+    try:
+        url = reverse("service_student_detail", args=[pk])
+    except NoReverseMatch:
+        line = not_available(key, title, "URL 'service_student_detail' does not resolve")
+        line.baseline, line.baseline_title = baseline, "primary-key SELECT round trip"
+        return [line]
+    client = ctx.client(ctx.service_user)
+    response = client.get(url)
+    if response.status_code != 200:
+        return [not_available(key, title, f"HTTP {response.status_code} from {url}")]
+    times = []
+    for _ in range(ctx.repeat):
+        t0 = perf_counter()
+        response = client.get(url)
+        _ = response.content
+        times.append(perf_counter() - t0)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    value = ms(median(times))
+    return [
+        Line(
+            key=key,
+            title=title,
+            value=value,
+            baseline=baseline,
+            baseline_title="primary-key SELECT round trip from Python",
+            ratio=value / baseline if baseline else None,
+            note=f"{len(captured.captured_queries)} queries",
+            details={
+                "url": url,
+                "p95_ms": ms(percentile(times, 95)),
+                "runs_ms": [ms(t) for t in times],
+                "queries": len(captured.captured_queries),
+                "slowest_queries": _slowest(captured.captured_queries),
+                "queries_by_table": _by_table(captured.captured_queries),
+            },
+        )
+    ]
+
+
+# 3. Accept race -----------------------------------------------------------------------------
+
+
+def _free_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
+        limit = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_stat_activity")
+        used = cursor.fetchone()[0]
+    # Keep room for the engineers' own test databases and the superuser reserve.
+    return limit - used - 8
+
+
+def _acceptors():
+    from accounts.models import User
+    from matching.models import ContactPerson, Service
+
+    services = list(Service.objects.order_by("pk")[:100])
+    users = {u.email: u for u in User.objects.filter(email__startswith="svc")}
+    mentors = {c.service_id: c for c in ContactPerson.objects.filter(service__in=services)}
+    return [(s, users[f"svc{s.pk}-1@bench.example"], mentors[s.pk]) for s in services]
+
+
+def _accept(service, user, mentor, student_id):
+    from matching.errors import DomainError
+    from matching.services import decision_set_status
+
+    today = timezone.localdate()
+    t0 = perf_counter()
+    try:
+        decision_set_status(
+            service=service,
+            student_id=student_id,
+            status="accepted",
+            user=user,
+            mentor=mentor,
+            period_start=today + dt.timedelta(days=30),
+            period_end=today + dt.timedelta(days=90),
+        )
+        outcome = "won"
+    except DomainError:
+        outcome = "refused"
+    except Exception as exc:  # a deadlock or a lost connection must show, not pass
+        outcome = f"error: {type(exc).__name__}: {exc}"[:200]
+    return outcome, perf_counter() - t0
+
+
+def _race(acceptors, student_id):
+    n = len(acceptors)
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        service, user, mentor = acceptors[i]
+        try:
+            connection.ensure_connection()  # connect before the start line
+            barrier.wait(timeout=60)
+            results[i] = _accept(service, user, mentor, student_id)
+        except threading.BrokenBarrierError:
+            results[i] = ("error: barrier", None)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _cleanup_accepts():
+    data.reset_race_pool()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM notifications_outbox WHERE template_key = 'student_accepted_school'"
+        )
+
+
+def measure_accept_race(ctx) -> list[Line]:
+    from matching.models import Decision
+
+    key, title = "accept_race", "100 concurrent accepts of one student (100 services)"
+    pool = data.race_pool()
+    acceptors = _acceptors()
+    free = _free_connections()
+    concurrency = min(len(acceptors), free)
+    note = ""
+    if concurrency < len(acceptors):
+        note = f"concurrency reduced to {concurrency}: PostgreSQL max_connections"
+        acceptors = acceptors[:concurrency]
+    _cleanup_accepts()
+    races = min(ctx.repeat, len(pool) - 100)
+    winners_per_run, latencies, errors = [], [], []
+    try:
+        for student_id in pool[:races]:
+            results = _race(acceptors, student_id)
+            winners = sum(1 for outcome, _t in results if outcome == "won")
+            held = Decision.objects.filter(student_id=student_id, status="accepted").count()
+            winners_per_run.append(winners if winners == held else f"{winners} (db: {held})")
+            latencies += [t for _o, t in results if t is not None]
+            errors += [o for o, _t in results if o.startswith("error")]
+        sequential = []
+        for i, student_id in enumerate(pool[100:200]):
+            service, user, mentor = _acceptors_cycle(acceptors, i)
+            outcome, seconds = _accept(service, user, mentor, student_id)
+            if outcome != "won":
+                errors.append(f"sequential: {outcome}")
+            sequential.append(seconds)
+    finally:
+        close_old_connections()
+        _cleanup_accepts()
+    one_winner = all(w == 1 for w in winners_per_run)
+    p95 = ms(percentile(latencies, 95))
+    base_p95 = ms(percentile(sequential, 95))
+    return [
+        Line(
+            key=key,
+            title=title,
+            value=p95,
+            unit="ms p95",
+            baseline=base_p95,
+            baseline_title="p95 of 100 sequential uncontended accepts (different students)",
+            ratio=p95 / base_p95 if p95 and base_p95 else None,
+            note=(
+                f"{races} races, one winner in every run: {'yes' if one_winner else 'NO'}"
+                + (f"; {note}" if note else "")
+                + (f"; {len(errors)} errors" if errors else "")
+            ),
+            details={
+                "concurrency": concurrency,
+                "races": races,
+                "winners_per_run": winners_per_run,
+                "one_winner_every_run": one_winner,
+                "p50_ms": ms(percentile(latencies, 50)),
+                "p95_ms": p95,
+                "max_ms": ms(max(latencies) if latencies else None),
+                "sequential_p50_ms": ms(percentile(sequential, 50)),
+                "sequential_p95_ms": base_p95,
+                "errors": errors[:10],
+            },
+        )
+    ]
+
+
+def _acceptors_cycle(acceptors, i):
+    return acceptors[i % len(acceptors)]
+
+
+# 4. Operator export -------------------------------------------------------------------------
+
+# One statement that yields what the operator export writes (the round-of-visibility column,
+# computed in Python from the timetable, aside): the COPY baseline.
+EXPORT_SQL = """
+SELECT s.id, s.first_name, s.last_name, s.track, sc.name, p.name, s.postcode, s.municipality,
+    s.education, s.registered_at, s.visible_from,
+    (SELECT string_agg(sv.name, ', ' ORDER BY sv.name)
+        FROM matching_student_preferred_services ps
+        JOIN matching_service sv ON sv.id = ps.service_id WHERE ps.student_id = s.id),
+    asv.name, cp.name, d.period_start, d.period_end,
+    c.undecided, c.not_invited, c.invited, c.accepted, c.not_accepted, c.no_show
+FROM matching_student s
+JOIN matching_school sc ON sc.id = s.school_id
+JOIN matching_province p ON p.id = s.province_id
+LEFT JOIN matching_decision d ON d.student_id = s.id AND d.status = 'accepted'
+LEFT JOIN matching_service asv ON asv.id = d.service_id
+LEFT JOIN matching_contactperson cp ON cp.id = d.mentor_id
+LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE to_status = 'undecided') AS undecided,
+        count(*) FILTER (WHERE to_status = 'not_invited') AS not_invited,
+        count(*) FILTER (WHERE to_status = 'invited') AS invited,
+        count(*) FILTER (WHERE to_status = 'accepted') AS accepted,
+        count(*) FILTER (WHERE to_status = 'not_accepted') AS not_accepted,
+        count(*) FILTER (WHERE to_status = 'no_show') AS no_show
+    FROM matching_statuschange WHERE student_id = s.id) c ON true
+WHERE s.school_year_id = {year}
+ORDER BY s.id
+"""
+
+
+def _rss_kb(field="VmRSS") -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _copy_baseline(year_id: int):
+    sql = " ".join(EXPORT_SQL.format(year=int(year_id)).split())
+    t0 = perf_counter()
+    proc = subprocess.Popen(
+        ["psql", "-X", "-q", psql_url(), "-c", f"COPY ({sql}) TO STDOUT WITH CSV"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    rows = 0
+    first = None
+    while chunk := proc.stdout.read(1 << 16):
+        if first is None:
+            first = perf_counter() - t0
+        rows += chunk.count(b"\n")
+    err = proc.stderr.read().decode()
+    if proc.wait() != 0:
+        raise RuntimeError(f"psql COPY failed: {err.strip()[:300]}")
+    return rows, perf_counter() - t0, first
+
+
+def _export_once(ctx, *, traced: bool):
+    from reporting.exports import operator_export_response
+
+    rss_before = _rss_kb()
+    peak_reset = _reset_peak_rss()
+    if traced:
+        tracemalloc.start()
+    t0 = perf_counter()
+    first = None
+    chunks = 0
+    nbytes = 0
+    response = operator_export_response(school_year=ctx.school_year, user=ctx.operator, fmt="csv")
+    for chunk in response.streaming_content:
+        if first is None:
+            first = perf_counter() - t0
+        chunks += 1
+        nbytes += len(chunk)
+    elapsed = perf_counter() - t0
+    traced_peak = None
+    if traced:
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    rss_peak = _rss_kb("VmHWM") if peak_reset else None
+    return {
+        "rows": chunks - 1,  # csv_rows yields the header, then one chunk per row
+        "seconds": elapsed,
+        "ttfb": first,
+        "bytes": nbytes,
+        "rss_growth_mb": (rss_peak - rss_before) / 1024 if rss_peak and rss_before else None,
+        "tracemalloc_peak_mb": traced_peak / 1024 / 1024 if traced_peak else None,
+    }
+
+
+def measure_export(ctx) -> list[Line]:
+    key, title = "export", "Operator export, CSV, all students of the year"
+    try:
+        from reporting.exports import operator_export_response  # noqa: F401
+    except ImportError as exc:
+        return [not_available(key, title, f"reporting.exports: {exc}")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM reporting_operatorexport")
+        before = cursor.fetchone()[0] or 0
+    runs = [_export_once(ctx, traced=False) for _ in range(ctx.heavy_repeat)]
+    traced = _export_once(ctx, traced=True)
+    copies = [_copy_baseline(ctx.school_year.pk) for _ in range(ctx.heavy_repeat)]
+    with connection.cursor() as cursor:  # the audit rows the benchmark opened
+        cursor.execute("DELETE FROM reporting_operatorexport WHERE id > %s", [before])
+    rows = runs[0]["rows"]
+    rate = median([r["rows"] / r["seconds"] for r in runs])
+    copy_rate = median([n / s for n, s, _f in copies])
+    rss = max((r["rss_growth_mb"] for r in runs if r["rss_growth_mb"] is not None), default=None)
+    return [
+        Line(
+            key=key,
+            title=title,
+            value=rate,
+            unit="rows/s",
+            baseline=copy_rate,
+            baseline_title="psql COPY (same rows, one SQL statement) TO STDOUT WITH CSV",
+            ratio=rate / copy_rate if copy_rate else None,
+            note=(
+                f"{rows} rows; TTFB {median([r['ttfb'] for r in runs]) * 1000:.0f} ms; "
+                f"peak RSS growth {rss:.1f} MB"
+                if rss is not None
+                else f"{rows} rows"
+            ),
+            details={
+                "rows": rows,
+                "copy_rows": copies[0][0],
+                "seconds_median": median([r["seconds"] for r in runs]),
+                "copy_seconds_median": median([s for _n, s, _f in copies]),
+                "ttfb_ms": ms(median([r["ttfb"] for r in runs])),
+                "copy_ttfb_ms": ms(median([f for _n, _s, f in copies])),
+                "rss_growth_mb_max": rss,
+                "tracemalloc_peak_mb": traced["tracemalloc_peak_mb"],
+                "bytes": runs[0]["bytes"],
+                "runs": runs,
+            },
+        )
+    ]
+
+
+# 5. Round mailing through a real worker ----------------------------------------------------
+
+
+class Worker:
+    """A Celery worker subprocess on the bench's Redis database; stopped by its own pid."""
+
+    def __init__(self, concurrency: int):
+        self.concurrency = concurrency
+        self.proc = None
+        self.log = ROOT / "bench" / "results" / "worker.log"
+
+    def __enter__(self):
+        from config.celery_app import app
+
+        app.control.purge()
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                str(self.concurrency),
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"bench-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=dict(os.environ),
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited ({self.proc.returncode}); see {self.log}")
+            replies = app.control.ping(
+                destination=[f"bench-{os.getpid()}@{os.uname().nodename}"], timeout=0.5
+            )
+            if replies:
+                return self
+        raise RuntimeError(f"worker did not answer within 60 s; see {self.log}")
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)  # its own session: only this worker
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def _clear_mailing(round_id):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM notifications_roundmailing WHERE round_id = %s", [round_id])
+        cursor.execute(
+            "DELETE FROM notifications_outbox WHERE dedup_key LIKE %s", [f"round:{round_id}:%"]
+        )
+
+
+def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
+    key, title = "round_mailing", f"Round mailing to {recipients} logins via a Celery worker"
+    try:
+        from notifications import services as notifications
+    except ImportError as exc:
+        return [not_available(key, title, f"notifications.services: {exc}")]
+    write = getattr(notifications, "round_mailing_write", None)
+    render = getattr(notifications, "mail_render", None)
+    if write is None or render is None:
+        return [not_available(key, title, "round_mailing_write / mail_render missing")]
+    try:
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=1).ping()
+    except Exception as exc:
+        return [not_available(key, title, f"Redis at {os.environ['REDIS_URL']}: {exc}")]
+    from matching.models import Round
+
+    round_ = Round.objects.select_related("school_year").get(
+        school_year=ctx.school_year, track=LIST_TRACK, number=3
+    )
+    logins = data.add_mail_logins(recipients)
+    # Baseline: render the same mails (same template, same names), nothing else.
+    base = notifications._round_context(round_)
+    names = [f"Medewerker {i}" for i in range(recipients)]
+    base_runs = []
+    for _ in range(ctx.heavy_repeat):
+        t0 = perf_counter()
+        for name in names:
+            render(template_key="round_started", context={**base, "naam": name})
+        base_runs.append(perf_counter() - t0)
+    runs, written_s, counts = [], [], []
+    try:
+        with Worker(concurrency=os.cpu_count() or 2):
+            for _ in range(ctx.heavy_repeat):
+                _clear_mailing(round_.pk)
+                mail.reset()
+                t0 = perf_counter()
+                created = write(round_=round_, event="started")
+                written_s.append(perf_counter() - t0)
+                deadline = time.monotonic() + 300
+                while mail.sent() < created and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                runs.append(perf_counter() - t0)
+                counts.append((created, mail.sent()))
+    except RuntimeError as exc:
+        return [not_available(key, title, str(exc))]
+    finally:
+        _clear_mailing(round_.pk)
+        data.remove_mail_logins()
+    value = median(runs)
+    baseline = median(base_runs)
+    complete = all(created == recipients and sent >= created for created, sent in counts)
+    return [
+        Line(
+            key=key,
+            title=title,
+            value=value,
+            unit="s",
+            baseline=baseline,
+            baseline_title=f"rendering the same {recipients} mails in-process",
+            ratio=value / baseline if baseline else None,
+            note=(
+                f"{logins} logins; all handed to the backend in every run: "
+                f"{'yes' if complete else 'NO'}; outbox written in "
+                f"{median(written_s):.2f} s"
+            ),
+            details={
+                "recipients": recipients,
+                "runs_s": runs,
+                "outbox_write_s": written_s,
+                "created_and_sent": counts,
+                "worker_concurrency": os.cpu_count() or 2,
+                "baseline_runs_s": base_runs,
+                "all_delivered": complete,
+            },
+        )
+    ]

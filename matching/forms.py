@@ -1,0 +1,170 @@
+"""Forms of the service workspace: they parse input; the rules live in services/selectors."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import ContactPerson, Province, School, Status, TransportMode
+from .querysets import is_postcode_filter
+from .selectors import StudentFilters
+
+TABS = (("open", _("Zonder stageplaats")), ("accepted", _("Aanvaard door ons")))
+ORDER_CHOICES = (
+    ("default", _("Provincie, postcode, naam")),
+    ("name", _("Naam (A-Z)")),
+    ("-name", _("Naam (Z-A)")),
+    ("postcode", _("Postcode (oplopend)")),
+    ("-postcode", _("Postcode (aflopend)")),
+    ("registered", _("Inschrijvingsdatum (oudste eerst)")),
+    ("-registered", _("Inschrijvingsdatum (nieuwste eerst)")),
+)
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+class ContactPersonForm(WagtailAdminModelForm):
+    """Name, phone and e-mail; the service is never a field (it comes from the login)."""
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "phone", "email"]
+
+
+class StudentFilterForm(forms.Form):
+    """The GET parameters of a students list; invalid values fall back to 'no filter'."""
+
+    tab = forms.ChoiceField(choices=TABS, required=False)
+    q = forms.CharField(label=_("Naam"), required=False, max_length=100)
+    province = forms.ModelMultipleChoiceField(
+        label=_("Provincie"),
+        queryset=Province.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Niets gekozen = alle provincies."),
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.order_by("name").only("pk", "name"),
+        required=False,
+        empty_label=_("Alle scholen"),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=4,
+        help_text=_("Volledig of de eerste twee cijfers."),
+    )
+    transport = forms.ModelMultipleChoiceField(
+        label=_("Vervoersmiddelen"),
+        queryset=TransportMode.objects.order_by("position", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    order = forms.ChoiceField(label=_("Sorteren op"), choices=ORDER_CHOICES, required=False)
+    per_page = forms.TypedChoiceField(
+        label=_("Per pagina"),
+        choices=[(n, n) for n in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value and not is_postcode_filter(value):
+            raise forms.ValidationError(_("Geef een postcode of de eerste twee cijfers in."))
+        return value
+
+    @property
+    def values(self) -> dict:
+        """Cleaned values; a field with an invalid value counts as empty."""
+        if not hasattr(self, "_values"):
+            self.is_valid()
+            data = dict(getattr(self, "cleaned_data", {}))
+            for name in self.errors:
+                data.pop(name, None)
+            self._values = data
+        return self._values
+
+    @property
+    def current_tab(self) -> str:
+        return self.values.get("tab") or "open"
+
+    @property
+    def page_size(self) -> int:
+        return self.values.get("per_page") or DEFAULT_PAGE_SIZE
+
+    def to_filters(self) -> StudentFilters:
+        v = self.values
+        return StudentFilters(
+            name=v.get("q") or "",
+            provinces=tuple(p.pk for p in v.get("province") or ()),
+            school=v["school"].pk if v.get("school") else None,
+            postcode=v.get("postcode") or "",
+            transport_modes=tuple(t.pk for t in v.get("transport") or ()),
+            order=v.get("order") or "default",
+        )
+
+    def query_pairs(self, **overrides) -> list[tuple[str, str]]:
+        """The cleaned filters as URL parameters (never raw input), with overrides."""
+        v = self.values
+        params = {
+            "tab": self.current_tab,
+            "q": v.get("q") or "",
+            "province": [str(p.pk) for p in v.get("province") or ()],
+            "school": str(v["school"].pk) if v.get("school") else "",
+            "postcode": v.get("postcode") or "",
+            "transport": [t.code for t in v.get("transport") or ()],
+            "order": v.get("order") or "",
+            "per_page": str(self.page_size) if self.page_size != DEFAULT_PAGE_SIZE else "",
+        }
+        params.update(overrides)
+        pairs = []
+        for key, value in params.items():
+            values = value if isinstance(value, list) else [value]
+            pairs.extend((key, str(item)) for item in values if item not in ("", None))
+        return pairs
+
+    def querystring(self, **overrides) -> str:
+        pairs = self.query_pairs(**overrides)
+        return "?" + urlencode(pairs) if pairs else "?"
+
+    @property
+    def active_filter_count(self) -> int:
+        v = self.values
+        keys = ("q", "province", "school", "postcode", "transport")
+        return sum(1 for key in keys if v.get(key))
+
+
+class StatusForm(forms.Form):
+    """One status change. The service checks the rules; this only parses."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    mentor = forms.ModelChoiceField(
+        label=_("Stagementor"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een stagementor van uw eigen dienst.")},
+    )
+    period_start = forms.DateField(
+        label=_("Start stage"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Einde stage"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Notitie"), required=False, max_length=2000)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, mentors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mentors is not None:
+            self.fields["mentor"].queryset = mentors
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            for error in errors:
+                return str(error)
+        return str(_("Controleer de ingevulde gegevens."))

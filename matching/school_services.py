@@ -1,0 +1,690 @@
+"""What a school does with its students: register one, change one, import a file.
+
+The rules of a student (national register number, postcode → municipality and province,
+track against the kind of school, the requested period) live in Student.clean; the entry
+blackout in SchoolYear.visible_from_for. These functions call them, whichever door the data
+came in by (the form, the import, a command), and add what only a school's action knows:
+which school year, who registered, duplicates, and that an accepted student is frozen.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from schoolimports.models import ImportJob
+
+from . import imports
+from .errors import DomainError, StudentNotFound
+from .models import School, SchoolYear, Service, Student, Track, TransportMode
+from .validators import normalize_nrn
+
+logger = logging.getLogger(__name__)
+
+NO_SCHOOL_YEAR = gettext_lazy("Er is geen lopend schooljaar: leerlingen inschrijven kan nog niet.")
+FROZEN = gettext_lazy(
+    "Deze leerling werd al aanvaard door een dienst: enkel de opmerkingen kunnen nog "
+    "gewijzigd worden."
+)
+ALREADY_IMPORTED = gettext_lazy("Dit bestand werd al geïmporteerd.")
+NRN_TAKEN_OWN = gettext_lazy("Deze leerling werd dit schooljaar al ingeschreven door uw school.")
+NRN_TAKEN_OTHER = gettext_lazy(
+    "Een leerling met dit rijksregisternummer is dit schooljaar al ingeschreven."
+)
+
+SCALAR_FIELDS = [
+    "track",
+    "first_name",
+    "last_name",
+    "national_register_number",
+    "email",
+    "phone",
+    "postcode",
+    "municipality",
+    "education",
+    "supervisor_name",
+    "supervisor_email",
+    "supervisor_phone",
+    "requested_start",
+    "requested_end",
+    "hours",
+    "remarks",
+]
+# Fields set by the system, never by the school's data.
+SYSTEM_FIELDS = ["school", "school_year", "province", "registered_by"]
+
+
+def current_school_year(now=None) -> SchoolYear:
+    school_year = SchoolYear.objects.current(now or timezone.now())
+    if school_year is None:
+        raise DomainError(NO_SCHOOL_YEAR)
+    return school_year
+
+
+def _full_clean(student: Student) -> None:
+    """Model rules plus the one-NRN-per-school-year constraint, with the school's message."""
+    student.full_clean(exclude=["province", "registered_by"], validate_constraints=False)
+    _check_nrn_free(student)
+
+
+def _check_nrn_free(student: Student) -> None:
+    if not student.national_register_number:
+        return
+    other = (
+        Student.objects.filter(
+            school_year_id=student.school_year_id,
+            national_register_number=student.national_register_number,
+        )
+        .exclude(pk=student.pk)
+        .values_list("school_id", flat=True)
+        .first()
+    )
+    if other is not None:
+        message = NRN_TAKEN_OWN if other == student.school_id else NRN_TAKEN_OTHER
+        raise ValidationError({"national_register_number": message})
+
+
+def _require_nrn(student: Student) -> None:
+    if not student.national_register_number:
+        raise ValidationError(
+            {"national_register_number": _("Het rijksregisternummer is verplicht.")}
+        )
+
+
+def _save(student: Student) -> None:
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError:
+        # A concurrent registration of the same number won the race.
+        raise ValidationError({"national_register_number": NRN_TAKEN_OTHER})
+
+
+@transaction.atomic
+def student_register(*, school: School, user, data: dict, now=None) -> Student:
+    """Register one student of `school` in the current school year.
+
+    Registering during the entry blackout is allowed: `visible_from` then becomes the
+    release date (SchoolYear.visible_from_for), and the caller warns the user. Raises
+    DomainError without a current school year, ValidationError (per field) for bad data.
+    """
+    now = now or timezone.now()
+    school_year = current_school_year(now)
+    student = Student(
+        school=school,
+        school_year=school_year,
+        registered_at=now,
+        visible_from=school_year.visible_from_for(now),
+        registered_by=user,
+    )
+    for name in SCALAR_FIELDS:
+        if name in data:
+            setattr(student, name, data[name] if data[name] is not None else _empty(name))
+    student.national_register_number = normalize_nrn(student.national_register_number)
+    _require_nrn(student)
+    _full_clean(student)
+    _save(student)
+    student.transport_modes.set(data.get("transport_modes") or [])
+    student.preferred_services.set(_active_services(data.get("preferred_services")))
+    return student
+
+
+def _empty(name):
+    return None if name in ("requested_start", "requested_end", "hours") else ""
+
+
+def _active_services(services):
+    ids = [getattr(s, "pk", s) for s in services or []]
+    return list(Service.objects.filter(pk__in=ids, is_active=True))
+
+
+def student_for_school(*, school: School, pk) -> Student:
+    """A student of `school`; another school's student is as missing as a wrong id."""
+    student = Student.objects.filter(school=school, pk=pk, anonymised_at__isnull=True).first()
+    if student is None:
+        raise StudentNotFound()
+    return student
+
+
+def is_frozen(student: Student) -> bool:
+    """Once a service accepted the student, the school changes only the remarks."""
+    return Student.objects.filter(pk=student.pk).placed().exists()
+
+
+@transaction.atomic
+def student_update(*, school: School, user, student_id: int, data: dict) -> Student:
+    """Change a student of `school`. An empty national register number keeps the stored one
+    (it is never shown back in full). Once accepted, only the remarks may change."""
+    student = student_for_school(school=school, pk=student_id)
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    if is_frozen(student):
+        changed = [
+            name
+            for name in SCALAR_FIELDS
+            if name in data
+            and name != "remarks"
+            and not (name == "national_register_number" and not data[name])
+            and _differs(getattr(student, name), data[name], name)
+        ]
+        m2m_changed = (
+            "transport_modes" in data
+            and {m.pk for m in data["transport_modes"]}
+            != set(student.transport_modes.values_list("pk", flat=True))
+        ) or (
+            "preferred_services" in data
+            and {s.pk for s in data["preferred_services"]}
+            != set(student.preferred_services.values_list("pk", flat=True))
+        )
+        if changed or m2m_changed:
+            raise DomainError(FROZEN)
+        if "remarks" in data:
+            student.remarks = data["remarks"] or ""
+            student.save(update_fields=["remarks"])
+        return student
+    old_postcode = student.postcode
+    for name in SCALAR_FIELDS:
+        if name not in data:
+            continue
+        if name == "national_register_number" and not data[name]:
+            continue
+        setattr(student, name, data[name] if data[name] is not None else _empty(name))
+    student.national_register_number = normalize_nrn(student.national_register_number)
+    if student.postcode != old_postcode and not data.get("municipality"):
+        student.municipality = ""  # derived again from the new postcode
+    _full_clean(student)
+    _save(student)
+    if "transport_modes" in data:
+        student.transport_modes.set(data["transport_modes"] or [])
+    if "preferred_services" in data:
+        student.preferred_services.set(_active_services(data["preferred_services"]))
+    return student
+
+
+def _differs(current, new, name) -> bool:
+    if name == "national_register_number":
+        return normalize_nrn(new) != current
+    if new in (None, "") and current in (None, ""):
+        return False
+    return current != new
+
+
+# Bulk import ---------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class ValidRow:
+    row: int
+    student: Student
+    transport_mode_ids: list[int] = field(default_factory=list)
+    service_ids: list[int] = field(default_factory=list)
+
+
+TRACK_WORDS = {
+    Track.SECONDARY: ("secundair", "secundair onderwijs", "so", "secondary", "bso", "tso"),
+    Track.ADULT: ("volwassenenonderwijs", "cvo", "cursist", "adult", "volwassenen"),
+    Track.DUAL: ("duaal", "duaal leren", "dual"),
+}
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+_SPLIT_LIST = re.compile(r"\s*[|,;]\s*")
+
+
+def _word(text: str) -> str:
+    return imports.normalise_header(text)
+
+
+_TRACK_INDEX = {_word(w): track for track, words in TRACK_WORDS.items() for w in words}
+_TRACK_INDEX.update({_word(str(label)): value for value, label in Track.choices})
+
+
+def _parse_date(text: str):
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class _Lookups:
+    """Name/code tables read once per import, not once per row."""
+
+    def __init__(self):
+        self.modes = {}
+        for mode in TransportMode.objects.all():
+            self.modes[_word(mode.name)] = mode.pk
+            self.modes[_word(mode.code)] = mode.pk
+        self.mode_names = [m.name for m in TransportMode.objects.all()]
+        self.services_by_code = {}
+        self.services_by_name: dict[str, list[int]] = {}
+        for service in Service.objects.filter(is_active=True).only("pk", "name", "code"):
+            self.services_by_code[_word(service.code)] = service.pk
+            self.services_by_name.setdefault(_word(service.name), []).append(service.pk)
+
+    def service(self, text) -> tuple[int | None, str | None]:
+        key = _word(text)
+        if key in self.services_by_code:
+            return self.services_by_code[key], None
+        found = self.services_by_name.get(key, [])
+        if len(found) == 1:
+            return found[0], None
+        if len(found) > 1:
+            return None, _(
+                "Er zijn meerdere diensten met de naam „%s”: geef de code van de dienst."
+            ) % (text,)
+        return None, _(
+            "Onbekende dienst „%s”: geef de naam of de code zoals in de lijst van diensten."
+        ) % (text,)
+
+    def services(self, text) -> tuple[list[int], list[str]]:
+        if not text:
+            return [], []
+        # A name may hold a comma ("Familiehulp, afdeling Gent"): "|" separates first.
+        parts = [p.strip() for p in text.split("|") if p.strip()]
+        if len(parts) == 1:
+            service_id, problem = self.service(parts[0])
+            if service_id is not None:
+                return [service_id], []
+            parts = [p for p in _SPLIT_LIST.split(text) if p]
+        ids, problems = [], []
+        for part in parts:
+            service_id, problem = self.service(part)
+            if service_id is None:
+                problems.append(problem)
+            elif service_id not in ids:
+                ids.append(service_id)
+        return ids, problems
+
+    def transport_modes(self, text) -> tuple[list[int], list[str]]:
+        ids, problems = [], []
+        for part in _SPLIT_LIST.split(text or ""):
+            if not part:
+                continue
+            mode_id = self.modes.get(_word(part))
+            if mode_id is None:
+                problems.append(
+                    _("Onbekend vervoersmiddel „%(v)s”. Kies uit: %(all)s.")
+                    % {"v": part, "all": ", ".join(self.mode_names)}
+                )
+            elif mode_id not in ids:
+                ids.append(mode_id)
+        return ids, problems
+
+
+def _nrn_from_cell(text: str) -> str:
+    nrn = normalize_nrn(text)
+    # A spreadsheet stores 08051700106 as the number 8051700106.
+    if nrn.isdigit() and len(nrn) in (9, 10):
+        nrn = nrn.zfill(11)
+    return nrn
+
+
+def _validate_row(
+    *, row: int, values: dict, school: School, school_year: SchoolYear, now, lookups: _Lookups
+) -> tuple[ValidRow | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def error(key, message):
+        errors.append(RowError(row, imports.COLUMN_BY_KEY[key].header, str(message)))
+
+    student = Student(
+        school=school,
+        school_year=school_year,
+        registered_at=now,
+        visible_from=school_year.visible_from_for(now),
+    )
+    for key in SCALAR_FIELDS:
+        if key in ("track", "requested_start", "requested_end", "hours"):
+            continue
+        setattr(student, key, values.get(key, ""))
+
+    for key in ("first_name", "last_name", "postcode"):
+        if not values.get(key):
+            error(key, _("%s is verplicht.") % imports.COLUMN_BY_KEY[key].header)
+
+    track_text = values.get("track", "")
+    if track_text:
+        track = _TRACK_INDEX.get(_word(track_text))
+        if track is None:
+            error(
+                "track",
+                _("Onbekend type leerling „%s”. Kies secundair, volwassenenonderwijs of duaal.")
+                % track_text,
+            )
+        student.track = track or ""
+    elif school.kind == School.Kind.CVO:
+        student.track = Track.ADULT
+    else:
+        error("track", _("Het type leerling is verplicht (secundair of duaal)."))
+
+    student.national_register_number = _nrn_from_cell(values.get("national_register_number", ""))
+    if not student.national_register_number:
+        error("national_register_number", _("Het rijksregisternummer is verplicht."))
+
+    for key in ("requested_start", "requested_end"):
+        text = values.get(key, "")
+        if text:
+            try:
+                setattr(student, key, _parse_date(text))
+            except ValueError:
+                error(key, _("„%s” is geen datum. Schrijf de datum als dd/mm/jjjj.") % text)
+    hours = values.get("hours", "")
+    if hours:
+        if hours.isdigit() and int(hours) <= 32767:
+            student.hours = int(hours)
+        else:
+            error("hours", _("Geef het aantal stage-uren als een geheel getal."))
+
+    mode_ids, problems = lookups.transport_modes(values.get("transport_modes", ""))
+    for problem in problems:
+        error("transport_modes", problem)
+    service_ids, problems = lookups.services(values.get("preferred_services", ""))
+    for problem in problems:
+        error("preferred_services", problem)
+
+    exclude = ["province", "registered_by", "school", "school_year"]
+    # Fields already reported are not checked again (one reason per cell is enough).
+    reported = {e.column for e in errors}
+    exclude += [k for k in SCALAR_FIELDS if imports.COLUMN_BY_KEY[k].header in reported]
+    try:
+        student.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            if key in imports.COLUMN_BY_KEY:
+                if imports.COLUMN_BY_KEY[key].header in reported:
+                    continue
+                for message in messages:
+                    error(key, message)
+            else:
+                for message in messages:
+                    errors.append(RowError(row, "", str(message)))
+    if errors:
+        return None, errors
+    return ValidRow(row, student, mode_ids, service_ids), []
+
+
+def import_validate(
+    *, school: School, school_year: SchoolYear, rows, now=None, on_progress=None
+) -> tuple[list[ValidRow], list[RowError]]:
+    """Check every row and return (valid rows, all errors); nothing is written.
+
+    Every row is checked, so the school gets every reason at once: a row's own fields
+    (through Student.clean), duplicates inside the file, and national register numbers that
+    already exist this school year (own school: "al ingeschreven door uw school").
+    """
+    now = now or timezone.now()
+    lookups = _Lookups()
+    valid: list[ValidRow] = []
+    errors: list[RowError] = []
+    first_row_of_nrn: dict[str, int] = {}
+    nrn_header = imports.COLUMN_BY_KEY["national_register_number"].header
+    for index, (row, values) in enumerate(rows, start=1):
+        result, row_errors = _validate_row(
+            row=row,
+            values=values,
+            school=school,
+            school_year=school_year,
+            now=now,
+            lookups=lookups,
+        )
+        nrn = result.student.national_register_number if result else None
+        if nrn:
+            if nrn in first_row_of_nrn:
+                row_errors.append(
+                    RowError(
+                        row,
+                        nrn_header,
+                        _("Dit rijksregisternummer staat ook op rij %s.") % first_row_of_nrn[nrn],
+                    )
+                )
+                result = None
+            else:
+                first_row_of_nrn[nrn] = row
+        if result is not None:
+            valid.append(result)
+        errors.extend(row_errors)
+        if on_progress and index % 100 == 0:
+            on_progress(index)
+    existing = {}
+    nrns = [v.student.national_register_number for v in valid]
+    for start in range(0, len(nrns), 1000):
+        existing.update(
+            Student.objects.filter(
+                school_year=school_year, national_register_number__in=nrns[start : start + 1000]
+            ).values_list("national_register_number", "school_id")
+        )
+    if existing:
+        still_valid = []
+        for item in valid:
+            school_id = existing.get(item.student.national_register_number)
+            if school_id is None:
+                still_valid.append(item)
+                continue
+            message = NRN_TAKEN_OWN if school_id == school.pk else NRN_TAKEN_OTHER
+            errors.append(RowError(item.row, nrn_header, str(message)))
+        valid = still_valid
+    errors.sort(key=lambda e: (e.row, _column_position(e.column)))
+    return valid, errors
+
+
+def _column_position(header: str) -> int:
+    return imports.HEADERS.index(header) if header in imports.HEADERS else -1
+
+
+class _Progress:
+    """Writes a job's progress where the page that polls it can read it.
+
+    Inside the import's transaction an UPDATE on the same connection would stay invisible
+    until the commit, so on PostgreSQL progress goes through a second, autocommitting
+    connection. On SQLite (tests, demo) progress inside the transaction is skipped."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self._side = None
+
+    def __call__(self, status: str, progress: int, total: int | None = None) -> None:
+        total = self.job.total if total is None else total
+        self.job.status, self.job.progress, self.job.total = status, progress, total
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job.pk).update(
+                status=status, progress=progress, total=total
+            )
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self._side is None:
+            self._side = connections.create_connection("default")
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET status = %s, progress = %s, total = %s "
+                "WHERE id = %s",
+                [status, progress, total, self.job.pk],
+            )
+
+    def close(self):
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+def import_start(*, school: School, user, filename: str, content: bytes, now=None) -> ImportJob:
+    """Accept an uploaded file: check its size and shape, then import it now (small) or
+    hand it to a worker (more than IMPORT_SYNC_MAX_ROWS rows).
+
+    Idempotent per school and file content: a file whose sha256 matches a pending, running
+    or finished import of this school is refused with "Dit bestand werd al geïmporteerd."
+    (DomainError carrying that job), so a double click or a re-upload never duplicates.
+    Raises DomainError for a file that is too large or cannot be read.
+    """
+    now = now or timezone.now()
+    school_year = current_school_year(now)
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise DomainError(
+            _("Het bestand is te groot (%(size)s). Een bestand mag hoogstens %(max)s zijn.")
+            % {"size": _megabytes(len(content)), "max": _megabytes(settings.IMPORT_MAX_BYTES)}
+        )
+    if not content:
+        raise DomainError(_("Het bestand is leeg."))
+    digest = hashlib.sha256(content).hexdigest()
+    previous = _live_job(school, digest)
+    if previous is not None:
+        raise AlreadyImported(previous)
+    try:
+        parsed = imports.parse_file(content, max_rows=settings.IMPORT_MAX_ROWS)
+    except imports.ImportFileError as exc:
+        raise DomainError(exc.message)
+    if not parsed.rows:
+        raise DomainError(_("Het bestand bevat geen leerlingen, enkel kolomkoppen."))
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                school=school,
+                user=user,
+                school_year=school_year,
+                filename=filename[:255],
+                sha256=digest,
+                content=content,
+                total=len(parsed.rows),
+                created_at=now,
+            )
+    except IntegrityError:
+        raise AlreadyImported(_live_job(school, digest))
+    if len(parsed.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+        import_run(job=job, parsed=parsed, now=now)
+    else:
+        from .tasks import school_import_run
+
+        transaction.on_commit(lambda: school_import_run.delay(job.pk))
+    return job
+
+
+class AlreadyImported(DomainError):
+    def __init__(self, job: ImportJob | None):
+        super().__init__(ALREADY_IMPORTED)
+        self.job = job
+
+
+def _live_job(school, digest) -> ImportJob | None:
+    return ImportJob.objects.filter(
+        school=school, sha256=digest, status__in=ImportJob.ACTIVE
+    ).first()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:
+    """Validate every row of the job's file; with any error import nothing and keep the full
+    report, otherwise create all students in ONE transaction. Safe to run twice: a finished
+    job is left alone, and an interrupted one had committed nothing."""
+    job.refresh_from_db()
+    if job.is_finished:
+        return job
+    now = now or job.created_at
+    progress = _Progress(job)
+    try:
+        if parsed is None:
+            parsed = imports.parse_file(bytes(job.content), max_rows=settings.IMPORT_MAX_ROWS)
+        total = len(parsed.rows)
+        progress(ImportJob.Status.VALIDATING, 0, total)
+        valid, errors = import_validate(
+            school=job.school,
+            school_year=job.school_year,
+            rows=parsed.rows,
+            now=now,
+            on_progress=lambda n: progress(ImportJob.Status.VALIDATING, n),
+        )
+        if errors:
+            return _finish(job, ImportJob.Status.REJECTED, errors=[e.as_dict() for e in errors])
+        progress(ImportJob.Status.IMPORTING, 0)
+        with transaction.atomic():
+            created = _create_students(job, valid, progress)
+        return _finish(job, ImportJob.Status.DONE, imported=created)
+    except imports.ImportFileError as exc:
+        return _finish(job, ImportJob.Status.REJECTED, errors=[_file_error(exc.message)])
+    except IntegrityError:
+        logger.warning("Import job %s hit a constraint (concurrent registration)", job.pk)
+        return _finish(
+            job,
+            ImportJob.Status.FAILED,
+            errors=[
+                _file_error(
+                    _(
+                        "Enkele leerlingen werden intussen op een andere manier ingeschreven. "
+                        "Er werd niets geïmporteerd; laad het bestand opnieuw op."
+                    )
+                )
+            ],
+        )
+    finally:
+        progress.close()
+
+
+def _file_error(message) -> dict:
+    return {"row": None, "column": "", "message": str(message)}
+
+
+def _create_students(job: ImportJob, valid: list[ValidRow], progress) -> int:
+    batch = 500
+    mode_links = Student.transport_modes.through
+    service_links = Student.preferred_services.through
+    done = 0
+    for start in range(0, len(valid), batch):
+        chunk = valid[start : start + batch]
+        students = []
+        for item in chunk:
+            item.student.registered_by_id = job.user_id
+            item.student.import_key = job.sha256
+            students.append(item.student)
+        Student.objects.bulk_create(students)
+        mode_links.objects.bulk_create(
+            mode_links(student_id=item.student.pk, transportmode_id=mode_id)
+            for item in chunk
+            for mode_id in item.transport_mode_ids
+        )
+        service_links.objects.bulk_create(
+            service_links(student_id=item.student.pk, service_id=service_id)
+            for item in chunk
+            for service_id in item.service_ids
+        )
+        done += len(chunk)
+        progress(ImportJob.Status.IMPORTING, done)
+    return done
+
+
+def _finish(job: ImportJob, status: str, *, errors=None, imported: int = 0) -> ImportJob:
+    job.status = status
+    job.errors = errors or []
+    job.imported = imported
+    job.progress = job.total if status == ImportJob.Status.DONE else job.progress
+    job.finished_at = timezone.now()
+    job.content = b""  # the file holds personal data; the students are in the tables now
+    job.save(update_fields=["status", "errors", "imported", "progress", "finished_at", "content"])
+    return job
+
+
+def import_job_for_school(*, school: School, pk) -> ImportJob:
+    from django.http import Http404
+
+    job = ImportJob.objects.filter(school=school, pk=pk).first()
+    if job is None:
+        raise Http404(_("Deze import werd niet gevonden."))
+    return job

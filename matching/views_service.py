@@ -1,0 +1,422 @@
+"""The service workspace: students per track, "Meer info", status changes and exports.
+
+Thin views: every student read goes through matching.selectors, every change through
+matching.services; a student outside the service's reach is a 404 whatever the URL."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import service_for_user
+
+from . import selectors, services
+from .errors import DomainError
+from .exports import export_response
+from .forms import PAGE_SIZES, StatusForm, StudentFilterForm
+from .models import (
+    PERSONAL_DATA_STATUSES,
+    Decision,
+    PersonalDataAccess,
+    Status,
+    StatusChange,
+    Student,
+    Track,
+)
+from .timetable import round_in_force
+
+TRACK_SLUGS = {
+    Track.SECONDARY: "secondary",
+    Track.ADULT: "adult",
+    Track.DUAL: "dual",
+}
+TRACK_TITLES = {
+    Track.SECONDARY: gettext_lazy("Secundair onderwijs"),
+    Track.ADULT: gettext_lazy("Volwassenenonderwijs"),
+    Track.DUAL: gettext_lazy("Duaal leren"),
+}
+TRACK_ICONS = {Track.SECONDARY: "group", Track.ADULT: "clipboard-list", Track.DUAL: "tasks"}
+STATUS_LABELS = dict(Status.choices)
+EXPORT_CHUNK = 2000
+
+
+def current_service(request):
+    """The service of the signed-in user, looked up once per request."""
+    if not hasattr(request, "_matching_service"):
+        request._matching_service = service_for_user(request.user)
+    return request._matching_service
+
+
+def service_required(view):
+    """Only a login that works for a service gets in (else 403); the view gets the service."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        service = current_service(request)
+        if service is None:
+            raise PermissionDenied
+        response = view(request, service, *args, **kwargs)
+        add_never_cache_headers(response)  # no-store: student data must sit in no cache
+        return response
+
+    return wrapped
+
+
+def _track(slug: str) -> str:
+    if slug not in Track.values:
+        raise Http404
+    return slug
+
+
+def _list_url(track: str) -> str:
+    return reverse("service_students", args=[track])
+
+
+def _safe_next(request, value: str | None, default: str) -> str:
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return value
+    return default
+
+
+def _status_label(status: str | None) -> str:
+    return str(STATUS_LABELS.get(status or Status.UNDECIDED, status))
+
+
+class Row:
+    """One student line of the list, with what its in-place status form needs."""
+
+    def __init__(self, student, *, service, invited: bool, decision: Decision | None):
+        self.student = student
+        self.status = student.own_status or Status.UNDECIDED
+        self.status_label = _status_label(self.status)
+        self.decision = decision
+        self.preferred = any(s.pk == service.pk for s in student.preferred_services.all())
+        self.transport = ", ".join(m.name for m in student.transport_modes.all())
+        invited = invited or self.status == Status.INVITED
+        self.allowed = [
+            (value, _status_label(value))
+            for value in selectors.allowed_statuses_for(track=student.track, invited=invited)
+        ]
+
+
+def _rows(service, students) -> list[Row]:
+    students = list(students)
+    ids = [s.pk for s in students]
+    decisions = {}
+    if any(s.own_status for s in students):
+        decisions = {
+            d.student_id: d
+            for d in Decision.objects.filter(service=service, student_id__in=ids).select_related(
+                "mentor"
+            )
+        }
+    invited = set()
+    if any(s.track == Track.DUAL for s in students):
+        invited = selectors.students_invited_by(service=service, student_ids=ids)
+    return [
+        Row(s, service=service, invited=s.pk in invited, decision=decisions.get(s.pk))
+        for s in students
+    ]
+
+
+def _sort_links(form, list_url: str, order: str) -> dict:
+    """Per sortable column: the URL a click leads to and the current direction."""
+    links = {}
+    for key in ("name", "postcode", "registered"):
+        if order == key:
+            links[key] = {"url": list_url + form.querystring(order="-" + key, p=""), "dir": "asc"}
+        elif order == "-" + key:
+            links[key] = {"url": list_url + form.querystring(order=key, p=""), "dir": "desc"}
+        else:
+            links[key] = {"url": list_url + form.querystring(order=key, p=""), "dir": ""}
+    return links
+
+
+@service_required
+def students_list(request, service, track):
+    track = _track(track)
+    now = timezone.now()
+    form = StudentFilterForm(request.GET)
+    filters = form.to_filters()
+    tab = form.current_tab
+    queryset = selectors.service_students(
+        service=service, track=track, tab=tab, filters=filters, now=now
+    )
+    paginator = Paginator(queryset, form.page_size)
+    page = paginator.get_page(request.GET.get("p"))
+    rows = _rows(service, page.object_list)
+
+    other = "accepted" if tab == "open" else "open"
+    other_base = (
+        selectors.students_accepted_by(service=service, track=track, now=now)
+        if other == "accepted"
+        else selectors.students_visible_to(service=service, track=track, now=now)
+    )
+    counts = {tab: paginator.count, other: filters.apply(other_base).order_by().count()}
+    list_url = _list_url(track)
+    current_url = list_url + form.querystring(p=page.number if page.number > 1 else "")
+    tabs = [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "url": list_url + form.querystring(tab=key),
+            "active": key == tab,
+        }
+        for key, label in (("open", _("Zonder stageplaats")), ("accepted", _("Aanvaard door ons")))
+    ]
+    context = {
+        "service": service,
+        "track": track,
+        "track_title": TRACK_TITLES[track],
+        "header_icon": TRACK_ICONS[track],
+        "page_title": TRACK_TITLES[track],
+        "tab": tab,
+        "tabs": tabs,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "mentors": list(selectors.mentors_of(service)),
+        "round": round_in_force(track=track, now=now),
+        "list_url": list_url,
+        "current_url": current_url,
+        "page_links": [
+            (n, list_url + form.querystring(p=n) if n != page.paginator.ELLIPSIS else None)
+            for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ],
+        "prev_url": list_url + form.querystring(p=page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "next_url": list_url + form.querystring(p=page.next_page_number())
+        if page.has_next()
+        else None,
+        "sort_links": _sort_links(form, list_url, filters.order),
+        "order": filters.order,
+        "page_sizes": [(n, list_url + form.querystring(per_page=n, p="")) for n in PAGE_SIZES],
+        "export_csv_url": reverse("service_students_export", args=[track])
+        + form.querystring(format="csv"),
+        "export_xlsx_url": reverse("service_students_export", args=[track])
+        + form.querystring(format="xlsx"),
+        "is_dual": track == Track.DUAL,
+        "accepted_value": Status.ACCEPTED,
+    }
+    return TemplateResponse(request, "matching/service/students_list.html", context)
+
+
+@service_required
+def student_detail(request, service, pk):
+    student = selectors.student_for_service(service=service, pk=pk)
+    student = (
+        Student.objects.select_related("province", "school", "school__province")
+        .prefetch_related("transport_modes", "preferred_services")
+        .get(pk=student.pk)
+    )
+    decision = selectors.decision_of(service=service, student=student)
+    status = decision.status if decision else Status.UNDECIDED
+    show_personal = selectors.personal_data_visible(status=status)
+    if show_personal:
+        services.personal_data_log(
+            user=request.user,
+            students=[student],
+            context=PersonalDataAccess.Context.DETAIL,
+            service=service,
+        )
+    history = (
+        StatusChange.objects.filter(service=service, student=student)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    back = _safe_next(request, request.GET.get("next"), _list_url(student.track))
+    context = {
+        "service": service,
+        "student": student,
+        "track": student.track,
+        "track_title": TRACK_TITLES[student.track],
+        "header_icon": TRACK_ICONS[student.track],
+        "page_title": student.full_name,
+        "decision": decision,
+        "status": status,
+        "status_label": _status_label(status),
+        "show_personal": show_personal,
+        "preferred": any(s.pk == service.pk for s in student.preferred_services.all()),
+        "history": [
+            {
+                "at": change.changed_at,
+                "from": _status_label(change.from_status),
+                "to": _status_label(change.to_status),
+                "by": change.changed_by,
+            }
+            for change in history
+        ],
+        "allowed": [
+            (value, _status_label(value))
+            for value in selectors.allowed_statuses(service=service, student=student)
+        ],
+        "mentors": list(selectors.mentors_of(service)),
+        "back_url": back,
+        "current_url": request.get_full_path(),
+        "is_dual": student.track == Track.DUAL,
+        "accepted_value": Status.ACCEPTED,
+    }
+    return TemplateResponse(request, "matching/service/student_detail.html", context)
+
+
+@require_POST
+@service_required
+def student_status(request, service, pk):
+    form = StatusForm(request.POST, mentors=selectors.mentors_of(service))
+    back = _safe_next(request, request.POST.get("next"), reverse("wagtailadmin_home"))
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        decision = services.decision_set_status(
+            service=service,
+            student_id=pk,
+            status=data["status"],
+            user=request.user,
+            mentor=data.get("mentor"),
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            note=data.get("note") or "",
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s: status gewijzigd naar “%(status)s”.")
+            % {"name": decision.student.full_name, "status": _status_label(decision.status)},
+        )
+    return redirect(back)
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Achternaam"),
+    gettext_lazy("Voornaam"),
+    gettext_lazy("School"),
+    gettext_lazy("Opleiding"),
+    gettext_lazy("Postcode"),
+    gettext_lazy("Gemeente"),
+    gettext_lazy("Provincie"),
+    gettext_lazy("Vervoersmiddelen"),
+    gettext_lazy("Voorkeursdienst"),
+    gettext_lazy("Ingeschreven op"),
+    gettext_lazy("Gewenste start"),
+    gettext_lazy("Gewenst einde"),
+    gettext_lazy("Stage-uren"),
+    gettext_lazy("Opmerkingen"),
+    gettext_lazy("Stagebegeleider"),
+    gettext_lazy("Status"),
+    gettext_lazy("Stagementor"),
+    gettext_lazy("Start stage"),
+    gettext_lazy("Einde stage"),
+    gettext_lazy("Notitie"),
+    gettext_lazy("Rijksregisternummer"),
+    gettext_lazy("E-mailadres leerling"),
+    gettext_lazy("Telefoon leerling"),
+    gettext_lazy("E-mailadres stagebegeleider"),
+    gettext_lazy("Telefoon stagebegeleider"),
+]
+
+
+def _export_row(student, *, service, personal: bool) -> list:
+    decision = student.own_decisions[0] if student.own_decisions else None
+    status = student.own_status or Status.UNDECIDED
+    row = [
+        student.last_name,
+        student.first_name,
+        student.school.name,
+        student.education,
+        student.postcode,
+        student.municipality,
+        student.province.name,
+        ", ".join(m.name for m in student.transport_modes.all()),
+        any(s.pk == service.pk for s in student.preferred_services.all()),
+        student.registered_at,
+        student.requested_start,
+        student.requested_end,
+        student.hours,
+        student.remarks,
+        student.supervisor_name,
+        _status_label(status),
+        decision.mentor.name if decision and decision.mentor else "",
+        decision.period_start if decision else None,
+        decision.period_end if decision else None,
+        decision.note if decision else "",
+    ]
+    if personal:
+        row += [
+            student.national_register_number,
+            student.email,
+            student.phone,
+            student.supervisor_email,
+            student.supervisor_phone,
+        ]
+    else:
+        row += ["", "", "", "", ""]
+    return row
+
+
+@service_required
+def students_export(request, service, track):
+    """The current tab with its filters, streamed; personal data only for the rows whose
+    own status allows it, and those rows are logged before anything is sent."""
+    track = _track(track)
+    now = timezone.now()
+    form = StudentFilterForm(request.GET)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    queryset = selectors.service_students(
+        service=service, track=track, tab=form.current_tab, filters=form.to_filters(), now=now
+    )
+    personal_ids = set(
+        queryset.prefetch_related(None)
+        .filter(own_status__in=[str(s) for s in PERSONAL_DATA_STATUSES])
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if personal_ids:
+        services.personal_data_log(
+            user=request.user,
+            students=sorted(personal_ids),
+            context=PersonalDataAccess.Context.EXPORT,
+            service=service,
+            now=now,
+        )
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(service=service).select_related("mentor"),
+            to_attr="own_decisions",
+        )
+    )
+
+    def rows():
+        for student in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            personal = student.pk in personal_ids and selectors.personal_data_visible(
+                status=student.own_status
+            )
+            yield _export_row(student, service=service, personal=personal)
+
+    tab_slug = "aanvaard" if form.current_tab == "accepted" else "zonder-stageplaats"
+    filename = f"leerlingen-{TRACK_SLUGS[Track(track)]}-{tab_slug}-{now:%Y%m%d-%H%M}"
+    return export_response(fmt, filename, [str(h) for h in EXPORT_HEADER], rows(), title=tab_slug)

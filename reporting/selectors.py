@@ -1,0 +1,500 @@
+"""Reads behind the operator's and the regional coordinators' figures and the operator export.
+
+Every figure is one grouped query over the school year's students, so a dashboard costs
+the same at 100 or 100,000 students; the export walks the students in chunks and fetches
+what a chunk needs in a fixed number of queries.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import (
+    Decision,
+    Province,
+    Round,
+    SchoolYear,
+    Scope,
+    Service,
+    Status,
+    StatusChange,
+    Student,
+    Track,
+)
+from matching.selectors import status_counts
+from matching.timetable import round_in_force
+
+EXPORT_CHUNK_SIZE = 2000
+
+
+# Round of visibility ---------------------------------------------------------------------
+
+
+def rounds_by_track(school_year: SchoolYear) -> dict[str, list[Round]]:
+    """The school year's rounds per track, in timetable order (one query)."""
+    rounds: dict[str, list[Round]] = {track: [] for track in Track.values}
+    for each in Round.objects.filter(school_year=school_year).order_by("starts_at", "number"):
+        rounds.setdefault(each.track, []).append(each)
+    return rounds
+
+
+def scope_shows(*, scope: str, preferred_province_ids: Iterable[int], province_id) -> bool:
+    """Whether a round of `scope` shows an unplaced student to at least one service."""
+    preferred = list(preferred_province_ids)
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.PREFERRED:
+        return bool(preferred)
+    return province_id in preferred  # preferred_in_province
+
+
+def visibility_round(
+    *, rounds: list[Round], visible_from, preferred_province_ids, province_id
+) -> Round | None:
+    """The round from which a student was first visible to some service.
+
+    Start at t = max(visible_from, first round's start) and take the round in force at t
+    (the latest round with starts_at <= t, as the services' screens do). If that round's
+    scope shows the student to nobody — no preferred service, or none in the student's
+    province while the scope is 'preferred in province' — the first later round whose scope
+    does. None when no round of the track would ever show it.
+    """
+    if not rounds:
+        return None
+    moment = max(visible_from, rounds[0].starts_at) if visible_from else rounds[0].starts_at
+    start = 0
+    for index, each in enumerate(rounds):
+        if each.starts_at <= moment:
+            start = index
+    preferred = list(preferred_province_ids)
+    for each in rounds[start:]:
+        if scope_shows(scope=each.scope, preferred_province_ids=preferred, province_id=province_id):
+            return each
+    return None
+
+
+# Operator export ---------------------------------------------------------------------------
+
+STATUS_COLUMNS = list(Status)
+PERSONAL_FIELDS = [
+    ("national_register_number", "Rijksregisternummer"),
+    ("email", "E-mailadres leerling"),
+    ("phone", "Telefoon leerling"),
+    ("supervisor_name", "Naam stagebegeleider"),
+    ("supervisor_email", "E-mailadres stagebegeleider"),
+    ("supervisor_phone", "Telefoon stagebegeleider"),
+]
+BASE_FIELDS = [
+    "pk",
+    "first_name",
+    "last_name",
+    "track",
+    "school__name",
+    "province__name",
+    "province_id",
+    "postcode",
+    "municipality",
+    "education",
+    "registered_at",
+    "visible_from",
+]
+
+
+def export_header(*, with_personal_data: bool = False) -> list[str]:
+    header = [
+        _("Leerling-ID"),
+        _("Voornaam"),
+        _("Achternaam"),
+        _("Type leerling"),
+        _("School"),
+        _("Provincie"),
+        _("Postcode"),
+        _("Gemeente"),
+        _("Opleiding"),
+        _("Ingeschreven op"),
+        _("Zichtbaar vanaf"),
+        _("Ronde van zichtbaarheid"),
+        _("Voorkeursdiensten"),
+        _("Aanvaard door"),
+        _("Stagementor"),
+        _("Start stage"),
+        _("Einde stage"),
+    ]
+    header += [_("Aantal keer: %(status)s") % {"status": status.label} for status in STATUS_COLUMNS]
+    if with_personal_data:
+        header += [_(label) for _field, label in PERSONAL_FIELDS]
+    return header
+
+
+@dataclass
+class ExportChunk:
+    student_ids: list[int]
+    rows: list[list] = field(default_factory=list)
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def export_students(school_year: SchoolYear) -> QuerySet[Student]:
+    """All students of the year, placed or not, anonymised or not: the operator's whole view."""
+    return Student.objects.filter(school_year=school_year).order_by("pk")
+
+
+def export_chunks(
+    *,
+    school_year: SchoolYear,
+    with_personal_data: bool = False,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
+) -> Iterator[ExportChunk]:
+    """The operator export of a school year, one chunk of rows at a time.
+
+    Students come through one `.iterator()`; per chunk three queries fetch the status
+    counts (from the history), the preferred services and the acceptance. Nothing is held
+    beyond one chunk, so memory stays flat however many students the year has.
+    """
+    services = {
+        pk: (name, province_id)
+        for pk, name, province_id in Service.objects.values_list("pk", "name", "province_id")
+    }
+    rounds = rounds_by_track(school_year)
+    track_labels = {value: str(label) for value, label in Track.choices}
+    through = Student.preferred_services.through
+    fields = BASE_FIELDS + (
+        [name for name, _label in PERSONAL_FIELDS] if with_personal_data else []
+    )
+    students = export_students(school_year).values(*fields).iterator(chunk_size=chunk_size)
+
+    for chunk in _chunks(students, chunk_size):
+        ids = [row["pk"] for row in chunk]
+        counts = status_counts(ids)
+        preferred: dict[int, list[int]] = {}
+        for student_id, service_id in through.objects.filter(student_id__in=ids).values_list(
+            "student_id", "service_id"
+        ):
+            preferred.setdefault(student_id, []).append(service_id)
+        accepted = {
+            row[0]: row[1:]
+            for row in Decision.objects.filter(
+                student_id__in=ids, status=Status.ACCEPTED
+            ).values_list("student_id", "service_id", "mentor__name", "period_start", "period_end")
+        }
+        out = ExportChunk(student_ids=ids)
+        for student in chunk:
+            pk = student["pk"]
+            own_preferred = preferred.get(pk, [])
+            visible_round = visibility_round(
+                rounds=rounds.get(student["track"], []),
+                visible_from=student["visible_from"],
+                preferred_province_ids=[services[s][1] for s in own_preferred if s in services],
+                province_id=student["province_id"],
+            )
+            service_id, mentor, period_start, period_end = accepted.get(pk, (None, "", None, None))
+            student_counts = counts.get(pk, {})
+            row = [
+                pk,
+                student["first_name"],
+                student["last_name"],
+                track_labels.get(student["track"], student["track"]),
+                student["school__name"],
+                student["province__name"],
+                student["postcode"],
+                student["municipality"],
+                student["education"],
+                student["registered_at"],
+                student["visible_from"],
+                str(visible_round) if visible_round else "",
+                ", ".join(sorted(services[s][0] for s in own_preferred if s in services)),
+                services[service_id][0] if service_id in services else "",
+                mentor or "",
+                period_start,
+                period_end,
+            ]
+            row += [student_counts.get(status.value, 0) for status in STATUS_COLUMNS]
+            if with_personal_data:
+                row += [student[name] for name, _label in PERSONAL_FIELDS]
+            out.rows.append(row)
+        yield out
+
+
+# Figures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    province_id: int
+    province: str
+    track: str
+    registered: int
+    visible: int
+    placed: int
+
+    @property
+    def unplaced(self) -> int:
+        return self.registered - self.placed
+
+    @property
+    def track_label(self) -> str:
+        return str(Track(self.track).label)
+
+
+@dataclass(frozen=True)
+class ProvinceTotal:
+    province_id: int
+    province: str
+    registered: int
+    visible: int
+    placed: int
+
+    @property
+    def unplaced(self) -> int:
+        return self.registered - self.placed
+
+
+def _placed_q() -> Q:
+    return Q(Student.objects.placed_q())
+
+
+def _visible_now_q(*, school_year: SchoolYear, now) -> Q | None:
+    """Unplaced students that at least one service sees at `now` (DESIGN.md rules 2-4).
+
+    The per-service rule is matching.selectors.visible_q; here the same scope is read as
+    "some service": 'preferred' needs any preferred service, 'preferred in province' one
+    in the student's own province. None when no round of any track is in force.
+    """
+    through = Student.preferred_services.through
+    by_track = Q()
+    any_round = False
+    for track in Track.values:
+        current = round_in_force(track=track, now=now, school_year=school_year)
+        if current is None:
+            continue
+        any_round = True
+        part = Q(track=track)
+        if current.scope == Scope.PREFERRED:
+            part &= Exists(through.objects.filter(student_id=OuterRef("pk")))
+        elif current.scope == Scope.PREFERRED_IN_PROVINCE:
+            part &= Exists(
+                through.objects.filter(
+                    student_id=OuterRef("pk"), service__province_id=OuterRef("province_id")
+                )
+            )
+        by_track |= part
+    if not any_round:
+        return None
+    return by_track & Q(visible_from__lte=now, anonymised_at__isnull=True) & ~_placed_q()
+
+
+def year_students(school_year: SchoolYear, provinces=None) -> QuerySet[Student]:
+    qs = Student.objects.filter(school_year=school_year)
+    if provinces is not None:
+        qs = qs.filter(province__in=provinces)
+    return qs
+
+
+def province_track_figures(*, school_year: SchoolYear, provinces=None, now=None) -> list[FigureRow]:
+    """Per province and track: registered, visible now, placed (and so unplaced).
+
+    One grouped query. `provinces` restricts to a coordinator's provinces (None = all).
+    Anonymised students still count: the purge keeps the statistics.
+    """
+    now = now or timezone.now()
+    visible = _visible_now_q(school_year=school_year, now=now)
+    rows = (
+        year_students(school_year, provinces)
+        .values("province_id", "province__name", "track")
+        .annotate(
+            registered=Count("pk"),
+            placed=Count("pk", filter=_placed_q()),
+            visible=Count("pk", filter=visible)
+            if visible is not None
+            else Value(0, output_field=IntegerField()),
+        )
+        .order_by("province__name", "track")
+    )
+    track_order = {value: index for index, value in enumerate(Track.values)}
+    figures = [
+        FigureRow(
+            province_id=row["province_id"],
+            province=row["province__name"],
+            track=row["track"],
+            registered=row["registered"],
+            visible=row["visible"],
+            placed=row["placed"],
+        )
+        for row in rows
+    ]
+    return sorted(figures, key=lambda r: (r.province, track_order.get(r.track, 99)))
+
+
+def province_totals(figures: list[FigureRow]) -> list[ProvinceTotal]:
+    """The figures summed over the tracks, per province (for the bar chart)."""
+    totals: dict[int, dict] = {}
+    for row in figures:
+        total = totals.setdefault(
+            row.province_id,
+            {"province": row.province, "registered": 0, "visible": 0, "placed": 0},
+        )
+        total["registered"] += row.registered
+        total["visible"] += row.visible
+        total["placed"] += row.placed
+    return [ProvinceTotal(province_id=pk, **values) for pk, values in totals.items()]
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: dt.date
+    placed: int
+    cumulative: int
+
+
+def placements_by_week(
+    *, school_year: SchoolYear, provinces=None, today: dt.date | None = None
+) -> list[WeekPoint]:
+    """Placements in force now, by the week in which they were accepted.
+
+    Counted from the current `accepted` decisions, each dated by its latest StatusChange
+    to `accepted` (the decision's own timestamp when history is missing). A placement that
+    was taken back is therefore not counted at all, and a re-acceptance counts once, in the
+    week of the last acceptance: the line ends at today's number of placed students.
+    Weeks without placements are filled with zero up to `today` (within the school year).
+    """
+    accepted_at = Subquery(
+        StatusChange.objects.filter(
+            student_id=OuterRef("student_id"),
+            service_id=OuterRef("service_id"),
+            to_status=Status.ACCEPTED,
+        )
+        .order_by("-changed_at", "-pk")
+        .values("changed_at")[:1]
+    )
+    decisions = Decision.objects.filter(status=Status.ACCEPTED, student__school_year=school_year)
+    if provinces is not None:
+        decisions = decisions.filter(student__province__in=provinces)
+    rows = (
+        decisions.annotate(accepted_at=Coalesce(accepted_at, F("updated_at")))
+        .annotate(week=TruncWeek("accepted_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by("week")
+    )
+    per_week: dict[dt.date, int] = {}
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, dt.datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        per_week[week] = per_week.get(week, 0) + row["n"]
+    if not per_week:
+        return []
+    today = today or timezone.localdate()
+    last = max(max(per_week), _monday(min(today, school_year.ends_on)))
+    points, cumulative, week = [], 0, min(per_week)
+    while week <= last:
+        cumulative += per_week.get(week, 0)
+        points.append(WeekPoint(week=week, placed=per_week.get(week, 0), cumulative=cumulative))
+        week += dt.timedelta(days=7)
+    return points
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def undecided_q() -> Q:
+    """No service took any decision yet: no decision row other than 'undecided'."""
+    return ~Q(
+        Exists(Decision.objects.filter(student=OuterRef("pk")).exclude(status=Status.UNDECIDED))
+    )
+
+
+def students_without_decision(*, school_year: SchoolYear, provinces=None) -> QuerySet[Student]:
+    return year_students(school_year, provinces).filter(undecided_q())
+
+
+def unplaced_students(
+    *, school_year: SchoolYear, provinces=None, track: str = "", without_decision: bool = False
+) -> QuerySet[Student]:
+    """The list behind the figures: unplaced students, only the fields that list shows.
+
+    No personal data leaves this selector: name, school, postcode, province, track and
+    registration date only.
+    """
+    qs = year_students(school_year, provinces).unplaced()
+    if track in Track.values:
+        qs = qs.filter(track=track)
+    if without_decision:
+        qs = qs.filter(undecided_q())
+    return (
+        qs.select_related("school", "province")
+        .only(
+            "pk",
+            "first_name",
+            "last_name",
+            "postcode",
+            "municipality",
+            "track",
+            "registered_at",
+            "school__name",
+            "province__name",
+        )
+        .order_by("province__name", "postcode", "last_name", "first_name", "pk")
+    )
+
+
+@dataclass
+class Dashboard:
+    school_year: SchoolYear | None
+    figures: list[FigureRow] = field(default_factory=list)
+    totals: list[ProvinceTotal] = field(default_factory=list)
+    weeks: list[WeekPoint] = field(default_factory=list)
+    without_decision: int = 0
+
+    @property
+    def grand_total(self) -> ProvinceTotal:
+        return ProvinceTotal(
+            province_id=0,
+            province=_("Totaal"),
+            registered=sum(t.registered for t in self.totals),
+            visible=sum(t.visible for t in self.totals),
+            placed=sum(t.placed for t in self.totals),
+        )
+
+
+def dashboard(*, provinces=None, school_year: SchoolYear | None = None, now=None) -> Dashboard:
+    """Everything the operator's (or a coordinator's) dashboard shows, in a few queries."""
+    now = now or timezone.now()
+    school_year = school_year or SchoolYear.objects.current(now)
+    if school_year is None:
+        return Dashboard(school_year=None)
+    figures = province_track_figures(school_year=school_year, provinces=provinces, now=now)
+    return Dashboard(
+        school_year=school_year,
+        figures=figures,
+        totals=province_totals(figures),
+        weeks=placements_by_week(
+            school_year=school_year, provinces=provinces, today=timezone.localdate(now)
+        ),
+        without_decision=students_without_decision(
+            school_year=school_year, provinces=provinces
+        ).count(),
+    )
+
+
+def province_for_coordinator(*, provinces: QuerySet[Province], pk) -> Province | None:
+    """One of the given provinces by id, None for 'not yours' and 'does not exist' alike."""
+    try:
+        return provinces.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,43 @@
+from django.core.management import call_command
+
+from accounts.models import User
+from matching.models import ContactPerson, Decision, Round, School, Service, StatusChange, Student
+from matching.validators import validate_nrn
+
+ARGS = ["--students", "120", "--services", "8", "--schools", "6", "--quiet"]
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Service, School, ContactPerson, Student, Decision, StatusChange, Round)
+    }
+
+
+def test_seed_demo_is_deterministic_valid_and_idempotent(db):
+    call_command("seed_demo", *ARGS)
+    first = counts()
+    assert first["Student"] == 120 and first["Service"] == 8 and first["School"] == 6
+    assert first["Decision"] > 0 and first["StatusChange"] >= first["Decision"]
+    for number in Student.objects.values_list("national_register_number", flat=True):
+        validate_nrn(number)
+    names = list(Student.objects.order_by("import_key").values_list("last_name", flat=True)[:5])
+
+    call_command("seed_demo", *ARGS)
+    assert counts() == first
+    assert names == list(
+        Student.objects.order_by("import_key").values_list("last_name", flat=True)[:5]
+    )
+
+
+def test_seed_demo_places_rounds_around_today(db):
+    from django.utils import timezone
+
+    from matching.models import Track
+    from matching.timetable import round_in_force
+
+    call_command("seed_demo", *ARGS)
+    now = timezone.now()
+    assert round_in_force(track=Track.SECONDARY, now=now).number == 2
+    assert round_in_force(track=Track.DUAL, now=now) is not None
+    assert Round.objects.filter(starts_at__gt=now).exists()

@@ -1,0 +1,138 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+
+from matching.models import School, Track
+from matching.timetable import school_year_close, school_year_create_from_default
+from notifications.models import Outbox, RoundMailing
+from notifications.services import round_mailings_sweep
+from tests import factories
+from tests.notifications.helpers import school_login, service_login
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+
+def utc(*args):
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def people():
+    service_a = factories.ServiceFactory()
+    service_b = factories.ServiceFactory()
+    closed_service = factories.ServiceFactory(is_active=False)
+    return {
+        "service": [service_login(service_a), service_login(service_a), service_login(service_b)],
+        "inactive": [
+            service_login(service_b, is_active=False),
+            service_login(closed_service),
+        ],
+        "secondary_school": school_login(factories.SchoolFactory()),
+        "cvo": school_login(factories.SchoolFactory(kind=School.Kind.CVO)),
+    }
+
+
+@pytest.fixture
+def sweep_at(django_capture_on_commit_callbacks):
+    """Beat's sweep at a moment; its after-commit deliveries run (inline, eager Celery)."""
+
+    def run(moment):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return round_mailings_sweep()
+
+    return run
+
+
+def test_sweep_before_round_1_starts_mails_nobody(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    assert sweep_at(utc(2025, 6, 30, 9, 59, 59)) == 0  # 11:59:59 Brussels
+    assert Outbox.objects.count() == 0
+
+
+def test_sweep_at_round_1_start_mails_services_and_the_schools_of_each_track(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    services = [u.email for u in people["service"]]
+    created = sweep_at(utc(2025, 6, 30, 10))  # 12:00 Brussels
+    # Round 1 secondary: the service logins + the secondary school; adult: + the CVO.
+    assert created == 2 * 3 + 2
+    secondary = sorted(services + [people["secondary_school"].email])
+    adult = sorted(services + [people["cvo"].email])
+    assert sorted(Outbox.objects.values_list("to", flat=True)) == sorted(secondary + adult)
+    inactive = {u.email for u in people["inactive"]}
+    assert not inactive & set(Outbox.objects.values_list("to", flat=True))
+    assert all(row.status == Outbox.Status.SENT for row in Outbox.objects.all())
+    assert len(mail.outbox) == 8
+    assert "Ronde 1 is gestart" in mail.outbox[0].subject
+
+
+def test_running_the_sweep_twice_sends_nothing_new(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    assert sweep_at(utc(2025, 6, 30, 10)) == 8
+    assert sweep_at(utc(2025, 6, 30, 10)) == 0
+    assert sweep_at(utc(2025, 6, 30, 10, 1)) == 0
+    assert sweep_at(utc(2025, 7, 2)) == 0
+    assert len(mail.outbox) == 8
+
+
+def test_unique_key_stops_a_second_mailing_even_without_the_marker(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    sweep_at(utc(2025, 6, 30, 10))
+    RoundMailing.objects.all().delete()  # as if two beats raced past the marker check
+    assert sweep_at(utc(2025, 6, 30, 10, 1)) == 0
+    assert Outbox.objects.count() == 8
+    assert len(mail.outbox) == 8
+
+
+def test_each_boundary_mails_its_event_once(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    per_round = {Track.SECONDARY: 4, Track.ADULT: 4}
+    expected = [
+        # (moment, new mails): just before and at each boundary of the secondary/adult rounds
+        (utc(2025, 6, 30, 10), sum(per_round.values())),  # round 1 starts
+        (utc(2025, 8, 15, 9, 59), 0),
+        (utc(2025, 8, 15, 10), 8),  # round 1 ends
+        (utc(2025, 9, 5, 9, 59), 0),
+        (utc(2025, 9, 5, 10), 8),  # round 2 starts
+        (utc(2025, 9, 19, 9, 59), 0),
+        (utc(2025, 9, 19, 10), 16),  # round 2 ends and round 3 starts at the same moment
+        (utc(2025, 9, 30, 9, 59), 0),
+        (utc(2025, 9, 30, 10), 8),  # round 3's target date
+        (utc(2025, 10, 3), 0),
+    ]
+    for moment, new in expected:
+        assert (moment, sweep_at(moment)) == (moment, new)
+    assert Outbox.objects.filter(template_key="round_ended").count() == 24
+    assert Outbox.objects.count() == len(mail.outbox) == 48
+
+
+def test_dual_round_mails_services_and_secondary_schools(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    assert sweep_at(utc(2025, 6, 16, 10)) == 3 + 1
+    dual_rows = Outbox.objects.values_list("to", flat=True)
+    assert people["secondary_school"].email in dual_rows
+    assert people["cvo"].email not in dual_rows
+
+
+def test_sweep_does_not_mail_rounds_long_past_on_first_install(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    assert sweep_at(utc(2025, 11, 1)) == 0  # every boundary but the dual end is > 7 days ago
+    assert sweep_at(utc(2025, 12, 1, 11)) == 4  # the dual round ends: that one is mailed
+
+
+def test_closed_school_year_mails_nothing(people, sweep_at):
+    year = school_year_create_from_default(year=2025)
+    school_year_close(school_year=year, user=None)
+    assert sweep_at(utc(2025, 6, 30, 10)) == 0
+
+
+def test_new_login_added_after_the_mailing_is_not_mailed_about_the_past(people, sweep_at):
+    school_year_create_from_default(year=2025)
+    sweep_at(utc(2025, 6, 30, 10))
+    service_login(factories.ServiceFactory())
+    assert sweep_at(utc(2025, 6, 30, 10, 5)) == 0

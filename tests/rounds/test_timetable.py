@@ -1,0 +1,165 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from matching.models import Milestone, Round, SchoolYear, Scope, Track
+from matching.timetable import (
+    TimetableError,
+    round_in_force,
+    rounds_timeline,
+    school_year_close,
+    school_year_create_from_default,
+)
+
+UTC = dt.UTC
+BRUSSELS = ZoneInfo("Europe/Brussels")
+pytestmark = pytest.mark.django_db
+
+
+def utc(*args):
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+def rounds_of(year, track):
+    return list(year.rounds.filter(track=track).order_by("starts_at"))
+
+
+def test_default_timetable_has_rounds_1_to_3_for_secondary_and_adult_at_noon_brussels():
+    year = school_year_create_from_default(year=2026)
+    assert year.name == "2026-2027"
+    for track in (Track.SECONDARY, Track.ADULT):
+        rounds = rounds_of(year, track)
+        assert [(r.number, r.scope, r.starts_at, r.ends_at) for r in rounds] == [
+            # Summer time (CEST, UTC+2): 12:00 Brussels is 10:00 UTC.
+            (1, Scope.PREFERRED_IN_PROVINCE, utc(2026, 6, 30, 10), utc(2026, 8, 15, 10)),
+            (2, Scope.PREFERRED, utc(2026, 9, 5, 10), utc(2026, 9, 19, 10)),
+            (3, Scope.ALL, utc(2026, 9, 19, 10), utc(2026, 9, 30, 10)),
+        ]
+
+
+def test_default_dual_round_ends_in_winter_time():
+    year = school_year_create_from_default(year=2025)
+    (dual,) = rounds_of(year, Track.DUAL)
+    assert dual.scope == Scope.ALL
+    assert dual.starts_at == utc(2025, 6, 16, 10)
+    # 1 December is winter time (CET, UTC+1): 12:00 Brussels is 11:00 UTC.
+    assert dual.ends_at == utc(2025, 12, 1, 11)
+    assert dual.ends_at.astimezone(BRUSSELS).hour == 12
+
+
+def test_default_timetable_has_placement_target_and_entry_blackout():
+    year = school_year_create_from_default(year=2025)
+    milestone = Milestone.objects.get(school_year=year)
+    assert milestone.name == "Streefdatum plaatsing"
+    assert milestone.tracks == "secondary,adult"
+    assert (milestone.starts_at, milestone.ends_at) == (utc(2025, 9, 19, 10), utc(2025, 10, 7, 10))
+    assert year.entry_blackout_starts_at == utc(2025, 6, 30, 10)
+    assert year.entry_blackout_ends_at == utc(2025, 8, 15, 10)
+    assert year.blackout_release_at == utc(2025, 9, 19, 10)
+    # A student registered during round 1 becomes visible when round 3 starts.
+    assert year.visible_from_for(utc(2025, 7, 1, 9)) == utc(2025, 9, 19, 10)
+    assert year.visible_from_for(utc(2025, 8, 15, 10)) == utc(2025, 8, 15, 10)
+
+
+def test_default_timetable_cannot_be_created_twice():
+    school_year_create_from_default(year=2025)
+    with pytest.raises(TimetableError) as exc:
+        school_year_create_from_default(year=2025)
+    assert "bestaat al" in exc.value.messages[0]
+    assert SchoolYear.objects.count() == 1
+
+
+def test_round_must_end_after_it_starts():
+    year = school_year_create_from_default(year=2025)
+    round_ = Round(
+        school_year=year,
+        track=Track.DUAL,
+        number=2,
+        scope=Scope.ALL,
+        starts_at=utc(2026, 1, 10, 11),
+        ends_at=utc(2026, 1, 10, 11),
+    )
+    with pytest.raises(ValidationError) as exc:
+        round_.full_clean()
+    assert "Het einde van de ronde moet na de start liggen." in exc.value.message_dict["ends_at"]
+
+
+def test_rounds_of_one_track_may_not_overlap_but_other_tracks_may():
+    year = school_year_create_from_default(year=2025)
+    overlapping = Round(
+        school_year=year,
+        track=Track.SECONDARY,
+        number=4,
+        scope=Scope.ALL,
+        starts_at=utc(2025, 9, 25, 10),
+        ends_at=utc(2025, 10, 5, 10),
+    )
+    with pytest.raises(ValidationError) as exc:
+        overlapping.full_clean()
+    assert exc.value.message_dict["starts_at"] == [
+        "Deze ronde overlapt met een andere ronde van hetzelfde type."
+    ]
+    overlapping.track = Track.DUAL
+    overlapping.number = 2
+    with pytest.raises(ValidationError):  # the dual round runs until December
+        overlapping.full_clean()
+    later = Round(
+        school_year=year,
+        track=Track.DUAL,
+        number=2,
+        scope=Scope.ALL,
+        starts_at=utc(2025, 12, 1, 11),
+        ends_at=utc(2025, 12, 20, 11),
+    )
+    later.full_clean()  # touching the previous round's end is not an overlap
+
+
+def test_round_scope_is_required():
+    year = school_year_create_from_default(year=2025)
+    round_ = Round(
+        school_year=year,
+        track=Track.DUAL,
+        number=2,
+        scope="",
+        starts_at=utc(2026, 1, 10, 11),
+        ends_at=utc(2026, 2, 10, 11),
+    )
+    with pytest.raises(ValidationError) as exc:
+        round_.full_clean()
+    assert "scope" in exc.value.message_dict
+
+
+def test_round_in_force_is_the_latest_started_round_and_stays_after_the_last_end():
+    year = school_year_create_from_default(year=2025)
+    secondary = {r.number: r for r in rounds_of(year, Track.SECONDARY)}
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 6, 30, 9, 59)) is None
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 6, 30, 10)) == secondary[1]
+    # Between rounds 1 and 2 the scope of round 1 stays in force.
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 8, 20)) == secondary[1]
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 9, 19, 10)) == secondary[3]
+    assert round_in_force(track=Track.SECONDARY, now=utc(2026, 3, 1)) == secondary[3]
+    assert round_in_force(track=Track.DUAL, now=utc(2025, 6, 16, 10)).track == Track.DUAL
+
+
+def test_closing_the_school_year_ends_the_round_in_force():
+    year = school_year_create_from_default(year=2025)
+    year = school_year_close(school_year=year, user=None)
+    assert year.closed_at is not None
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 10, 1)) is None
+    assert round_in_force(track=Track.SECONDARY, now=utc(2025, 10, 1), school_year=year) is None
+    with pytest.raises(TimetableError):
+        school_year_close(school_year=year, user=None)
+
+
+def test_timeline_merges_secondary_and_adult_rounds():
+    year = school_year_create_from_default(year=2025)
+    timeline = rounds_timeline(year)
+    assert [(row["kind"], row["number"], sorted(row["tracks"])) for row in timeline] == [
+        ("round", 1, ["dual"]),
+        ("round", 1, ["adult", "secondary"]),
+        ("round", 2, ["adult", "secondary"]),
+        ("round", 3, ["adult", "secondary"]),
+        ("milestone", None, ["adult", "secondary"]),
+    ]
