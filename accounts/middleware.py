@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -56,7 +55,7 @@ class SessionGuardMiddleware:
     def _sign_out(self, request, reason):
         logout(request)
         messages.warning(request, reason)
-        url = reverse(settings.LOGIN_URL)
+        url = resolve_url(settings.LOGIN_URL)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)

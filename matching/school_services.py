@@ -634,6 +634,21 @@ def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:
                 )
             ],
         )
+    except Exception:
+        # Whatever broke, nothing was committed: say so instead of leaving the bar running.
+        logger.exception("Import job %s failed", job.pk)
+        return _finish(
+            job,
+            ImportJob.Status.FAILED,
+            errors=[
+                _file_error(
+                    _(
+                        "Er liep iets mis bij het importeren. Er werd niets geïmporteerd; "
+                        "probeer het later opnieuw of neem contact op met de helpdesk."
+                    )
+                )
+            ],
+        )
     finally:
         progress.close()
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from matching.models import (
     Decision,
@@ -82,12 +83,12 @@ def visibility_round(
 
 STATUS_COLUMNS = list(Status)
 PERSONAL_FIELDS = [
-    ("national_register_number", "Rijksregisternummer"),
-    ("email", "E-mailadres leerling"),
-    ("phone", "Telefoon leerling"),
-    ("supervisor_name", "Naam stagebegeleider"),
-    ("supervisor_email", "E-mailadres stagebegeleider"),
-    ("supervisor_phone", "Telefoon stagebegeleider"),
+    ("national_register_number", gettext_lazy("Rijksregisternummer")),
+    ("email", gettext_lazy("E-mailadres leerling")),
+    ("phone", gettext_lazy("Telefoon leerling")),
+    ("supervisor_name", gettext_lazy("Naam stagebegeleider")),
+    ("supervisor_email", gettext_lazy("E-mailadres stagebegeleider")),
+    ("supervisor_phone", gettext_lazy("Telefoon stagebegeleider")),
 ]
 BASE_FIELDS = [
     "pk",
@@ -127,7 +128,7 @@ def export_header(*, with_personal_data: bool = False) -> list[str]:
     ]
     header += [_("Aantal keer: %(status)s") % {"status": status.label} for status in STATUS_COLUMNS]
     if with_personal_data:
-        header += [_(label) for _field, label in PERSONAL_FIELDS]
+        header += [str(label) for _field, label in PERSONAL_FIELDS]
     return header
 
 

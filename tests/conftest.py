@@ -17,6 +17,21 @@ def _require(flag: str, why: str):
     pytest.skip(f"{why} not available")
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database, migrated reference rows included: put them
+    back so factories and screens find provinces and transport modes."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from matching.reference import ensure_reference_data
+
+        ensure_reference_data()
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

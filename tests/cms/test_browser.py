@@ -1,7 +1,10 @@
 """The public site in a real browser, on desktop and phone widths."""
 
+import re
+
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.conftest import screenshot
 
@@ -54,12 +57,12 @@ def test_timetable_highlights_round_in_force(page, public_site):
 def test_skip_link_is_first_and_moves_focus_to_main(page, public_site):
     page.goto(f"{public_site.url}/handleiding-diensten/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Naar de inhoud"
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_have_text("Naar de inhoud")
     assert page.locator(".skip-link").bounding_box()["y"] >= 0  # visible when focused
     screenshot(page, "cms-skip-link-focus")
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#inhoud"
+    expect(page).to_have_url(re.compile("#inhoud$"))
 
 
 def test_phone_menu_opens_and_closes(page, public_site):

@@ -66,7 +66,11 @@ def test_login_without_school_is_turned_away(client, db):
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
     client.force_login(user)
-    for url in ("/admin/school/students/", "/admin/school/students/export/", "/admin/school/students/import/"):
+    for url in (
+        "/admin/school/students/",
+        "/admin/school/students/export/",
+        "/admin/school/students/import/",
+    ):
         response = client.get(url)
         # Wagtail turns PermissionDenied into a redirect to the dashboard with a message.
         assert (response.status_code, response.get("Location")) == (302, "/admin/")
@@ -100,7 +104,9 @@ def test_placement_shows_service_mentor_and_period_never_declines_or_notes(
         note="Interne notitie dienst",
     )
     decliner = factories.ServiceFactory(name="Weigerende Dienst")
-    factories.DecisionFactory(student=placed, service=decliner, status=Status.NOT_ACCEPTED, note="nee")
+    factories.DecisionFactory(
+        student=placed, service=decliner, status=Status.NOT_ACCEPTED, note="nee"
+    )
     waiting = factories.StudentFactory(school=school, school_year=year, first_name="Wachtend")
     factories.DecisionFactory(student=waiting, service=decliner, status=Status.NOT_ACCEPTED)
 
@@ -119,7 +125,9 @@ def test_placement_shows_service_mentor_and_period_never_declines_or_notes(
 def test_filters_track_placement_and_name(school_client, school, year):
     placed = factories.StudentFactory(school=school, school_year=year, first_name="Aline")
     mentor = factories.ContactPersonFactory()
-    factories.DecisionFactory(student=placed, service=mentor.service, status=Status.ACCEPTED, mentor=mentor)
+    factories.DecisionFactory(
+        student=placed, service=mentor.service, status=Status.ACCEPTED, mentor=mentor
+    )
     factories.StudentFactory(school=school, school_year=year, first_name="Bram", track="dual")
     factories.StudentFactory(school=school, school_year=year, first_name="Cas", postcode="9000")
 

@@ -4,8 +4,8 @@ students; and registers one student with the form."""
 import pytest
 
 from matching.models import Student
-from tests.conftest import browser_login, screenshot
 from tests import factories
+from tests.conftest import browser_login, screenshot
 
 from .conftest import csv_bytes, good_row, make_school_user, reload_reference_data
 

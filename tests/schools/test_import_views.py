@@ -45,9 +45,11 @@ def test_too_large_upload_names_the_limit(school_client, year):
 def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_commit_callbacks):
     from unittest import mock
 
-    with mock.patch("matching.tasks.school_import_run.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = upload(school_client, csv_bytes([good_row(i) for i in range(3)]))
+    with (
+        mock.patch("matching.tasks.school_import_run.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = upload(school_client, csv_bytes([good_row(i) for i in range(3)]))
     job = ImportJob.objects.get()
     delay.assert_called_once_with(job.pk)
     assert job.status == ImportJob.Status.PENDING and not Student.objects.exists()
@@ -67,7 +69,9 @@ def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_co
     from matching.tasks import school_import_run
 
     school_import_run(job.pk)  # what the worker does
-    assert school_client.get(f"/admin/school/students/import/{job.pk}/status/").json()["imported"] == 3
+    assert (
+        school_client.get(f"/admin/school/students/import/{job.pk}/status/").json()["imported"] == 3
+    )
     school_import_run(job.pk)  # a redelivered message changes nothing
     assert Student.objects.count() == 3
 

@@ -20,7 +20,15 @@ def form_data(**overrides):
         "track": "secondary",
         "first_name": "Noor",
         "last_name": "Janssens",
-        "national_register_number": NRN[:2] + "." + NRN[2:4] + "." + NRN[4:6] + "-" + NRN[6:9] + "." + NRN[9:],
+        "national_register_number": NRN[:2]
+        + "."
+        + NRN[2:4]
+        + "."
+        + NRN[4:6]
+        + "-"
+        + NRN[6:9]
+        + "."
+        + NRN[9:],
         "email": "noor@example.be",
         "phone": "0470 11 22 33",
         "postcode": "2018",
@@ -64,9 +72,7 @@ def test_bad_nrn_is_refused_with_a_dutch_reason(school_client, year):
     assert not Student.objects.exists()
 
 
-def test_registering_during_the_blackout_warns_and_delays_visibility(
-    school_client, year
-):
+def test_registering_during_the_blackout_warns_and_delays_visibility(school_client, year):
     now = timezone.now()
     year.entry_blackout_starts_at = now - dt.timedelta(days=1)
     year.entry_blackout_ends_at = now + dt.timedelta(days=10)
@@ -83,7 +89,13 @@ def test_service_register_outside_blackout_uses_the_clock(school, school_user, y
     registered = timezone.now() - dt.timedelta(hours=1)
     with time_machine.travel(registered, tick=False):
         student = school_services.student_register(
-            school=school, user=school_user, data={k: v for k, v in form_data().items() if k not in ("requested_start", "requested_end", "hours")}
+            school=school,
+            user=school_user,
+            data={
+                k: v
+                for k, v in form_data().items()
+                if k not in ("requested_start", "requested_end", "hours")
+            },
         )
     assert student.visible_from == student.registered_at == registered
 
@@ -94,7 +106,9 @@ def test_no_current_school_year_means_no_registration(school, school_user, db):
 
 
 def test_nrn_is_never_shown_back_in_full(school_client, school, year):
-    student = factories.StudentFactory(school=school, school_year=year, national_register_number=NRN)
+    student = factories.StudentFactory(
+        school=school, school_year=year, national_register_number=NRN
+    )
     for url in ("/admin/school/students/", f"/admin/school/students/{student.pk}/"):
         html = school_client.get(url).content.decode()
         assert NRN not in html
@@ -104,7 +118,9 @@ def test_nrn_is_never_shown_back_in_full(school_client, school, year):
 
 
 def test_edit_with_empty_nrn_keeps_the_stored_number(school_client, school, year):
-    student = factories.StudentFactory(school=school, school_year=year, national_register_number=NRN)
+    student = factories.StudentFactory(
+        school=school, school_year=year, national_register_number=NRN
+    )
     response = school_client.post(
         f"/admin/school/students/{student.pk}/",
         form_data(national_register_number="", first_name="Nora", postcode="9000"),

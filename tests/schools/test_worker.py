@@ -48,8 +48,19 @@ def worker(postgres, real_redis, transactional_db):
     }
     log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -78,7 +89,9 @@ def worker(postgres, real_redis, transactional_db):
 def test_5000_row_import_completes_through_the_worker_with_progress(worker, school, year):
     user = make_school_user(school)
     content = csv_bytes([good_row(i, Voornaam=f"Leerling{i}") for i in range(5000)])
-    job = school_services.import_start(school=school, user=user, filename="groot.csv", content=content)
+    job = school_services.import_start(
+        school=school, user=user, filename="groot.csv", content=content
+    )
     assert job.status == ImportJob.Status.PENDING and job.total == 5000
 
     seen = []
@@ -103,5 +116,7 @@ def test_5000_row_import_completes_through_the_worker_with_progress(worker, scho
 
     # Uploading the same file again does not queue a second import.
     with pytest.raises(school_services.AlreadyImported):
-        school_services.import_start(school=school, user=user, filename="groot.csv", content=content)
+        school_services.import_start(
+            school=school, user=user, filename="groot.csv", content=content
+        )
     assert Student.objects.count() == 5000

@@ -1,0 +1,28 @@
+"""Reference rows every installation has: provinces and transport modes.
+
+Created by a data migration; `ensure_reference_data` puts them back where a test database
+was flushed (transactional tests) or an operator deleted one by mistake.
+"""
+
+from . import postcodes
+
+TRANSPORT_MODES = [
+    ("openbaar-vervoer", "Openbaar vervoer"),
+    ("fiets", "Fiets"),
+    ("bromfiets", "Bromfiets"),
+    ("auto", "Auto"),
+    ("te-voet", "Te voet"),
+]
+
+
+def ensure_reference_data(apps=None) -> None:
+    if apps is None:
+        from django.apps import apps
+    Province = apps.get_model("matching", "Province")
+    TransportMode = apps.get_model("matching", "TransportMode")
+    for code, name in postcodes.PROVINCE_NAMES.items():
+        Province.objects.get_or_create(code=code, defaults={"name": name})
+    for position, (code, name) in enumerate(TRANSPORT_MODES):
+        TransportMode.objects.get_or_create(
+            code=code, defaults={"name": name, "position": position}
+        )
