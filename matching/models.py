@@ -408,7 +408,7 @@ class Student(models.Model):
     objects = StudentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["province__name", "postcode", "last_name", "first_name"]
+        ordering = ["province", "postcode", "last_name", "first_name"]
         verbose_name = _("leerling")
         verbose_name_plural = _("leerlingen")
         constraints = [
@@ -432,9 +432,33 @@ class Student(models.Model):
             models.Index(
                 fields=["school_year", "track", "visible_from"], name="student_year_track_idx"
             ),
-            models.Index(fields=["province", "postcode", "last_name"], name="student_order_idx"),
+            # One index per sort order of the students screens, so page N is an index scan
+            # with a limit instead of a sort of every visible row (see docs/benchmarks.md).
+            models.Index(
+                fields=[
+                    "school_year",
+                    "track",
+                    "province",
+                    "postcode",
+                    "last_name",
+                    "first_name",
+                    "id",
+                ],
+                name="student_list_default_idx",
+            ),
+            models.Index(
+                fields=["school_year", "track", "last_name", "first_name", "id"],
+                name="student_list_name_idx",
+            ),
+            models.Index(
+                fields=["school_year", "track", "postcode", "last_name", "id"],
+                name="student_list_postcode_idx",
+            ),
+            models.Index(
+                fields=["school_year", "track", "registered_at", "id"],
+                name="student_list_registered_idx",
+            ),
             models.Index(fields=["school", "track"], name="student_school_idx"),
-            models.Index(fields=["registered_at"], name="student_registered_idx"),
         ]
 
     def __str__(self):

@@ -20,7 +20,8 @@ def ensure_reference_data(apps=None) -> None:
         from django.apps import apps
     Province = apps.get_model("matching", "Province")
     TransportMode = apps.get_model("matching", "TransportMode")
-    for code, name in postcodes.PROVINCE_NAMES.items():
+    # Alphabetical by name, so that ordering students by province id is by province name.
+    for code, name in sorted(postcodes.PROVINCE_NAMES.items(), key=lambda item: item[1]):
         Province.objects.get_or_create(code=code, defaults={"name": name})
     for position, (code, name) in enumerate(TRANSPORT_MODES):
         TransportMode.objects.get_or_create(

@@ -189,7 +189,7 @@ def student_update(*, school: School, user, student_id: int, data: dict) -> Stud
             student.remarks = data["remarks"] or ""
             student.save(update_fields=["remarks"])
         return student
-    old_postcode = student.postcode
+    old_postcode, old_municipality = student.postcode, student.municipality
     for name in SCALAR_FIELDS:
         if name not in data:
             continue
@@ -197,7 +197,7 @@ def student_update(*, school: School, user, student_id: int, data: dict) -> Stud
             continue
         setattr(student, name, data[name] if data[name] is not None else _empty(name))
     student.national_register_number = normalize_nrn(student.national_register_number)
-    if student.postcode != old_postcode and not data.get("municipality"):
+    if student.postcode != old_postcode and data.get("municipality", "") in ("", old_municipality):
         student.municipality = ""  # derived again from the new postcode
     _full_clean(student)
     _save(student)

@@ -129,12 +129,14 @@ def for_listing(qs: QuerySet[Student]) -> QuerySet[Student]:
     )
 
 
+# Province order is the reference order of the provinces (alphabetical by name, see
+# matching.reference), so the default sort runs on an index of the student table alone.
 ORDERINGS = {
-    "default": ("province__name", "postcode", "last_name", "first_name", "pk"),
+    "default": ("province_id", "postcode", "last_name", "first_name", "pk"),
     "name": ("last_name", "first_name", "pk"),
     "-name": ("-last_name", "-first_name", "-pk"),
     "postcode": ("postcode", "last_name", "pk"),
-    "-postcode": ("-postcode", "last_name", "pk"),
+    "-postcode": ("-postcode", "-last_name", "-pk"),
     "registered": ("registered_at", "pk"),
     "-registered": ("-registered_at", "-pk"),
 }

@@ -172,6 +172,8 @@ def export_chunks(
     }
     rounds = rounds_by_track(school_year)
     track_labels = {value: str(label) for value, label in Track.choices}
+    # str(round) translates the track label: once per export, not once per row.
+    round_labels = {r.pk: str(r) for track_rounds in rounds.values() for r in track_rounds}
     through = Student.preferred_services.through
     fields = BASE_FIELDS + (
         [name for name, _label in PERSONAL_FIELDS] if with_personal_data else []
@@ -216,7 +218,7 @@ def export_chunks(
                 student["education"],
                 student["registered_at"],
                 student["visible_from"],
-                str(visible_round) if visible_round else "",
+                round_labels[visible_round.pk] if visible_round else "",
                 ", ".join(sorted(services[s][0] for s in own_preferred if s in services)),
                 services[service_id][0] if service_id in services else "",
                 mentor or "",

@@ -1,0 +1,333 @@
+"""Wagtail screens for the operator: school years and their timetable, services, schools
+and (read-only) students. Access follows model permissions, which only the operators'
+group holds (accounts.roles); the views call services and show their Dutch errors."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from matching.models import Milestone, Round, School, SchoolYear, Service, Student
+from matching.timetable import school_year_close, school_year_create_from_default
+
+# School years --------------------------------------------------------------------------
+
+
+class SchoolYearIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Schooljaar met standaardplanning"),
+                    url=reverse("operator_school_year_default"),
+                    icon_name="date",
+                )
+            )
+        return buttons
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        can_change = self.permission_policy.user_has_permission(self.request.user, "change")
+        if instance.closed_at is None and can_change:
+            buttons.append(
+                ListingButton(
+                    _("Afsluiten"), url=reverse("operator_school_year_close", args=[instance.pk])
+                )
+            )
+        return buttons
+
+
+class SchoolYearViewSet(ModelViewSet):
+    model = SchoolYear
+    icon = "date"
+    menu_label = _("Schooljaren")
+    menu_order = 100
+    name = "school_years"
+    index_view_class = SchoolYearIndexView
+    list_display = [
+        "name",
+        DateColumn("starts_on", label=_("begindatum")),
+        DateColumn("ends_on", label=_("einddatum")),
+        Column("closed_at", label=_("afgesloten op")),
+    ]
+    form_fields = [
+        "name",
+        "starts_on",
+        "ends_on",
+        "entry_blackout_starts_at",
+        "entry_blackout_ends_at",
+        "blackout_release_at",
+    ]
+    search_fields = ["name"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class DefaultYearForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Beginjaar"),
+        min_value=2020,
+        max_value=2100,
+        help_text=_("Bv. 2026 voor schooljaar 2026-2027. Alle data staan op 12 uur."),
+    )
+
+
+class OperatorFormView(WagtailAdminTemplateMixin, FormView):
+    template_name = "wagtailadmin/generic/form.html"
+    header_icon = "date"
+    submit_button_label = _("Opslaan")
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = ModelPermissionPolicy(SchoolYear)
+        if not policy.user_has_permission(request.user, self.required_action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_url"] = self.request.path
+        context["submit_button_label"] = self.submit_button_label
+        return context
+
+
+class SchoolYearDefaultView(OperatorFormView):
+    page_title = _("Schooljaar met standaardplanning")
+    required_action = "add"
+    form_class = DefaultYearForm
+    submit_button_label = _("Schooljaar aanmaken")
+
+    def form_valid(self, form):
+        try:
+            year = school_year_create_from_default(year=form.cleaned_data["year"])
+        except ValidationError as exc:
+            form.add_error("year", exc.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Schooljaar %(name)s werd aangemaakt met de standaardplanning.") % {"name": year},
+        )
+        return redirect(reverse("rounds:index") + f"?school_year={year.pk}")
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ik bevestig dat dit schooljaar afgesloten wordt."),
+        help_text=_(
+            "Na het afsluiten zien diensten geen leerlingen van dit schooljaar meer en worden "
+            "er geen rondemails meer verstuurd."
+        ),
+    )
+
+
+class SchoolYearCloseView(OperatorFormView):
+    required_action = "change"
+    form_class = CloseForm
+    submit_button_label = _("Schooljaar afsluiten")
+
+    def get_page_title(self):
+        return _("Schooljaar %(name)s afsluiten") % {"name": self.school_year}
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.school_year = get_object_or_404(SchoolYear, pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            school_year_close(school_year=self.school_year, user=self.request.user)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(
+                self.request, _("Schooljaar %(name)s is afgesloten.") % {"name": self.school_year}
+            )
+        return redirect("school_years:index")
+
+
+# Rounds and milestones -----------------------------------------------------------------
+
+
+class RoundForm(forms.ModelForm):
+    """Model validation (end after start, no overlap per track, unique number, scope
+    required) gives the Dutch messages; nothing to repeat here."""
+
+    class Meta:
+        model = Round
+        fields = ["school_year", "track", "number", "name", "scope", "starts_at", "ends_at"]
+
+
+class RoundViewSet(ModelViewSet):
+    model = Round
+    icon = "time"
+    menu_label = _("Rondes")
+    menu_order = 110
+    name = "rounds"
+    list_display = [
+        "__str__",
+        Column("school_year", label=_("schooljaar")),
+        Column("track", label=_("type leerling"), accessor="get_track_display"),
+        Column("scope", label=_("zichtbaarheid"), accessor="get_scope_display"),
+        Column("starts_at", label=_("start")),
+        Column("ends_at", label=_("einde")),
+    ]
+    list_filter = ["school_year", "track", "scope"]
+    form_fields = RoundForm.Meta.fields
+    copy_view_enabled = True
+
+
+class MilestoneViewSet(ModelViewSet):
+    model = Milestone
+    icon = "flag"
+    menu_label = _("Mijlpalen")
+    menu_order = 120
+    name = "milestones"
+    list_display = ["name", "school_year", "tracks", "starts_at", "ends_at"]
+    list_filter = ["school_year"]
+    form_fields = ["school_year", "name", "tracks", "starts_at", "ends_at"]
+
+
+# Services, schools, students -----------------------------------------------------------
+
+
+class ServiceViewSet(ModelViewSet):
+    model = Service
+    icon = "home"
+    menu_label = _("Diensten")
+    menu_order = 130
+    name = "services"
+    list_display = [
+        "name",
+        "code",
+        "province",
+        "postcode",
+        "municipality",
+        BooleanColumn("is_active", label=_("actief")),
+    ]
+    list_filter = ["province", "is_active"]
+    search_fields = ["name", "code", "municipality", "postcode"]
+    form_fields = [
+        "name",
+        "code",
+        "province",
+        "postcode",
+        "municipality",
+        "email",
+        "phone",
+        "is_active",
+    ]
+    inspect_view_enabled = True
+
+
+class SchoolViewSet(ModelViewSet):
+    model = School
+    icon = "group"
+    menu_label = _("Scholen")
+    menu_order = 140
+    name = "schools"
+    list_display = ["name", "code", "kind", "province", "postcode", "municipality"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "code", "municipality", "postcode"]
+    form_fields = ["name", "code", "kind", "province", "postcode", "municipality", "email", "phone"]
+    inspect_view_enabled = True
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Students are registered by schools; the operator looks, it does not edit here."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class StudentViewSet(ModelViewSet):
+    model = Student
+    icon = "user"
+    menu_label = _("Leerlingen")
+    menu_order = 150
+    name = "students"
+    list_display = [
+        "__str__",
+        "school",
+        Column("track", label=_("type leerling"), accessor="get_track_display"),
+        "province",
+        "postcode",
+        Column("registered_at", label=_("ingeschreven op")),
+    ]
+    list_filter = ["school_year", "track", "province"]
+    search_fields = ["first_name", "last_name", "postcode", "municipality"]
+    # The inspect view lists only what needs no personal-data log (no NRN, e-mail, phone).
+    inspect_view_fields = [
+        "school_year",
+        "school",
+        "track",
+        "first_name",
+        "last_name",
+        "postcode",
+        "municipality",
+        "province",
+        "education",
+        "requested_start",
+        "requested_end",
+        "hours",
+        "registered_at",
+        "visible_from",
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["first_name"]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(Student)
+
+
+class OperatorViewSetGroup(ViewSetGroup):
+    menu_label = _("Stagematching")
+    menu_icon = "date"
+    menu_name = "stagematching"
+    menu_order = 150
+    items = (
+        SchoolYearViewSet,
+        RoundViewSet,
+        MilestoneViewSet,
+        ServiceViewSet,
+        SchoolViewSet,
+        StudentViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_operator_viewsets():
+    return OperatorViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_operator_urls():
+    return [
+        path(
+            "operator/school-years/default/",
+            SchoolYearDefaultView.as_view(),
+            name="operator_school_year_default",
+        ),
+        path(
+            "operator/school-years/<int:pk>/close/",
+            SchoolYearCloseView.as_view(),
+            name="operator_school_year_close",
+        ),
+    ]

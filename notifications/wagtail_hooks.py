@@ -1,0 +1,160 @@
+"""Admin screens of the mail: texts for editors, the outbox and the schedules for operators."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_celery_beat.models import PeriodicTask
+from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from accounts.selectors import is_operator
+
+from .models import MailTemplate, Outbox
+from .services import outbox_retry
+
+
+class MailTemplateViewSet(SnippetViewSet):
+    model = MailTemplate
+    icon = "mail"
+    menu_label = _("E-mailteksten")
+    menu_name = "mail_templates"
+    add_to_admin_menu = True
+    menu_order = 400
+    list_display = ["name", "key", "subject", Column("updated_at", label=_("gewijzigd op"))]
+    search_fields = ["name", "subject", "body"]
+    form_fields = ["name", "subject", "body"]
+    copy_view_enabled = False
+
+
+register_snippet(MailTemplateViewSet)
+
+
+class OutboxPolicy(ModelPermissionPolicy):
+    """The operator reads the outbox; nobody edits or deletes mail through the admin."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class OutboxIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if instance.status != Outbox.Status.SENT and is_operator(self.request.user):
+            buttons.append(
+                ListingButton(
+                    _("Opnieuw proberen"),
+                    url=reverse("outbox_retry", args=[instance.pk]),
+                    attrs={"data-controller": "w-action", "data-action": "w-action#post"},
+                )
+            )
+        return buttons
+
+
+class OutboxViewSet(ModelViewSet):
+    model = Outbox
+    icon = "mail"
+    menu_label = _("Verzonden e-mails")
+    name = "outbox"
+    index_view_class = OutboxIndexView
+    list_display = [
+        "to",
+        "subject",
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        Column("created_at", label=_("aangemaakt op")),
+        Column("sent_at", label=_("verzonden op")),
+    ]
+    list_filter = ["status", "template_key"]
+    search_fields = ["to", "subject"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "to",
+        "subject",
+        "body",
+        "template_key",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    copy_view_enabled = False
+    form_fields = ["to"]
+
+    @property
+    def permission_policy(self):
+        return OutboxPolicy(Outbox)
+
+
+class OperatorOnlyPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return is_operator(user)
+
+    def user_has_any_permission(self, user, actions):
+        return is_operator(user)
+
+
+class ScheduleViewSet(ModelViewSet):
+    """The beat schedules (django-celery-beat rows): the operator can change the interval
+    or time, or switch a job off; beat picks up the change by itself."""
+
+    model = PeriodicTask
+    icon = "time"
+    menu_label = _("Planning van taken")
+    name = "schedules"
+    list_display = [
+        "name",
+        "task",
+        Column("interval", label=_("elke")),
+        Column("crontab", label=_("tijdstip")),
+        BooleanColumn("enabled", label=_("actief")),
+        Column("last_run_at", label=_("laatst uitgevoerd")),
+    ]
+    form_fields = ["name", "enabled", "interval", "crontab", "description"]
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return OperatorOnlyPolicy(PeriodicTask)
+
+
+class MailViewSetGroup(ViewSetGroup):
+    menu_label = _("E-mail en planning")
+    menu_icon = "mail"
+    menu_name = "mail"
+    menu_order = 410
+    items = (OutboxViewSet, ScheduleViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_mail_viewsets():
+    return MailViewSetGroup()
+
+
+@require_POST
+def retry_view(request, pk):
+    if not is_operator(request.user):
+        raise PermissionDenied
+    outbox_retry(outbox=get_object_or_404(Outbox, pk=pk))
+    messages.success(request, _("De e-mail staat opnieuw in de wachtrij."))
+    return redirect("outbox:index")
+
+
+@hooks.register("register_admin_urls")
+def register_mail_urls():
+    return [path("outbox/<int:pk>/retry/", retry_view, name="outbox_retry")]
