@@ -192,6 +192,8 @@ class HelpdeskSettings(BaseSiteSetting):
                     "label": str(self._meta.get_field(day).verbose_name).capitalize(),
                     "hours": str(_("gesloten")) if closed else hours,
                     "closed": closed,
+                    # Time ranges ("09:30–12:00 en 13:00–15:00") never break inside.
+                    "parts": [] if closed else [p.strip() for p in hours.split(" en ")],
                 }
             )
         return days

@@ -14,10 +14,12 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.selectors import is_operator
+from matching.admin.operator import ReadOnlyViewSetMixin
 
 from .models import MailTemplate, Outbox
 from .services import outbox_retry
@@ -39,18 +41,6 @@ class MailTemplateViewSet(SnippetViewSet):
 register_snippet(MailTemplateViewSet)
 
 
-class OutboxPolicy(ModelPermissionPolicy):
-    """The operator reads the outbox; nobody edits or deletes mail through the admin."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class OutboxIndexView(IndexView):
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
@@ -65,7 +55,7 @@ class OutboxIndexView(IndexView):
         return buttons
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Outbox
     icon = "mail"
     menu_label = _("Verzonden e-mails")
@@ -93,12 +83,7 @@ class OutboxViewSet(ModelViewSet):
         "created_at",
         "sent_at",
     ]
-    copy_view_enabled = False
     form_fields = ["to"]
-
-    @property
-    def permission_policy(self):
-        return OutboxPolicy(Outbox)
 
 
 class OperatorOnlyPolicy(ModelPermissionPolicy):
@@ -107,6 +92,9 @@ class OperatorOnlyPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return is_operator(user)
+
+
+register_permission_policy(PeriodicTask, OperatorOnlyPolicy(PeriodicTask))
 
 
 class ScheduleViewSet(ModelViewSet):
@@ -127,10 +115,6 @@ class ScheduleViewSet(ModelViewSet):
     ]
     form_fields = ["name", "enabled", "interval", "crontab", "description"]
     copy_view_enabled = False
-
-    @property
-    def permission_policy(self):
-        return OperatorOnlyPolicy(PeriodicTask)
 
 
 class MailViewSetGroup(ViewSetGroup):

@@ -214,6 +214,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest task, so a task acked late is not redelivered while running.
         "visibility_timeout": 60 * 60,
+        # A dead broker must fail a publish fast; the outbox sweep re-enqueues later.
+        "socket_connect_timeout": 5,
     }
 else:
     _broker_dir = VAR_DIR / "celery-broker"

@@ -243,19 +243,36 @@ class SchoolViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Students are registered by schools; the operator looks, it does not edit here."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+class _Refused:
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
 
 
-class StudentViewSet(ModelViewSet):
+class ReadOnlyViewSetMixin:
+    """List, search, filter and inspect only: no add/edit/delete buttons, and those
+    routes refuse (they stay routable so admin URL lookups for the model keep working)."""
+
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        view_kwargs.update(add_url_name=None, edit_url_name=None, delete_url_name=None)
+        return view_kwargs
+
+    @property
+    def add_view_class(self):
+        return type("RefusedCreateView", (_Refused, super().add_view_class), {})
+
+    @property
+    def edit_view_class(self):
+        return type("RefusedEditView", (_Refused, super().edit_view_class), {})
+
+    @property
+    def delete_view_class(self):
+        return type("RefusedDeleteView", (_Refused, super().delete_view_class), {})
+
+
+class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Student
     icon = "user"
     menu_label = _("Leerlingen")
@@ -289,12 +306,7 @@ class StudentViewSet(ModelViewSet):
         "visible_from",
     ]
     inspect_view_enabled = True
-    copy_view_enabled = False
     form_fields = ["first_name"]
-
-    @property
-    def permission_policy(self):
-        return ReadOnlyPolicy(Student)
 
 
 class OperatorViewSetGroup(ViewSetGroup):

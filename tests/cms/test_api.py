@@ -78,3 +78,23 @@ def test_api_is_read_only(client, site_pages):
 def test_images_and_documents_endpoints_answer(client, site_pages):
     assert client.get("/api/v2/images/").status_code == 200
     assert client.get("/api/v2/documents/").status_code == 200
+
+
+def test_api_does_not_list_documents_of_a_private_collection(
+    client, site_pages, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    settings.MEDIA_ROOT = tmp_path
+    private = Collection.get_first_root_node().add_child(name="Intern")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    Document.objects.create(
+        title="Interne lijst", file=ContentFile(b"x", name="intern.txt"), collection=private
+    )
+    Document.objects.create(title="Sjabloon", file=ContentFile(b"x", name="sjabloon.txt"))
+    titles = {item["title"] for item in client.get("/api/v2/documents/").json()["items"]}
+    assert titles == {"Sjabloon"}

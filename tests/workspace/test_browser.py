@@ -3,7 +3,6 @@ lose a race against another service; download an export."""
 
 import datetime as dt
 import re
-from importlib import import_module
 
 import pytest
 from django.utils import timezone
@@ -33,17 +32,8 @@ SURNAMES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests flush the tables, and serialized rollback does not reach the
-    Playwright greenlet's connection: put the migrations' reference data back."""
-    from django.apps import apps
-
-    import_module("matching.migrations.0002_reference_data").forwards(apps, None)
-
-
 @pytest.fixture
-def world(reference_data, open_round, service, other_service):
+def world(open_round, service, other_service):
     year = open_round.school_year
     school = SchoolFactory(name="Zorgschool Sint-Jozef", municipality="Antwerpen")
     west = SchoolFactory(name="Zorgcampus Brugge", province=province("WVL"), postcode="8000")

@@ -47,7 +47,7 @@ def test_accept_with_mentor_and_period_redirects_back_to_filtered_page(
         mentor,
         PERIOD["period_start"],
     )
-    assert decision.note == "Start maandag"
+    assert decision.note == "Start op maandag"
     change = StatusChange.objects.get(student=student)
     assert (change.from_status, change.to_status, change.changed_by) == (
         Status.UNDECIDED,
