@@ -248,6 +248,8 @@ LOGGING = {
         # Never log request bodies or querystrings that could carry personal data.
         "django.request": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
+        # Wagtail's search/reference index tasks log every run at INFO.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

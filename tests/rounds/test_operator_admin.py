@@ -106,9 +106,11 @@ def test_students_and_outbox_are_read_only_for_the_operator(client, operator):
     student = factories.StudentFactory()
     row = Outbox.objects.create(to="a@example.be", subject="s", body="b")
     assert client.get(reverse("students:inspect", args=[student.pk])).status_code == 200
-    assert client.get(reverse("students:edit", args=[student.pk])).status_code == 403
-    assert client.post(reverse("outbox:delete", args=[row.pk])).status_code == 403
+    # Wagtail answers a refused admin view by sending the user home.
+    assert client.get(reverse("students:edit", args=[student.pk])).status_code in (302, 403)
+    assert client.post(reverse("outbox:delete", args=[row.pk])).status_code in (302, 403)
     assert Outbox.objects.filter(pk=row.pk).exists()
-    assert student.national_register_number not in client.get(
-        reverse("students:inspect", args=[student.pk])
-    ).content.decode()
+    assert (
+        student.national_register_number
+        not in client.get(reverse("students:inspect", args=[student.pk])).content.decode()
+    )

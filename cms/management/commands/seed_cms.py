@@ -55,7 +55,6 @@ class Command(BaseCommand):
                     slug="start",
                     intro=content.HOME_INTRO,
                     body=content.HOME_BODY,
-                    seo_title="Stagematching gezinszorg",
                 )
             )
             home.save_revision().publish()
