@@ -17,7 +17,7 @@ install: $(STAMP)
 
 # Needs GNU gettext; the compiled catalogues (.mo) are committed so demo and test do not.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=bench -v0
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=var --ignore=staticfiles --ignore=test-artifacts -v0
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 demo: install

@@ -19,10 +19,41 @@ SCHOOL_USERS_GROUP = "Scholen"
 COORDINATORS_GROUP = "Regionale trekkers"
 
 
+_MEMO = "_stagematching_roles"
+
+
+def _memo(user, key, compute):
+    """Remember a role lookup on the user object for the rest of the request: the menu,
+    the permission policies and the view all ask, and each answer costs a query."""
+    cache = getattr(user, _MEMO, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _MEMO, cache)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget_roles(user) -> None:
+    """Drop remembered lookups after this user's roles changed."""
+    if getattr(user, _MEMO, None) is not None:
+        setattr(user, _MEMO, None)
+
+
+def group_names(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return _memo(user, "groups", lambda: frozenset(user.groups.values_list("name", flat=True)))
+
+
 def service_for_user(user) -> Service | None:
     """The one service this login works for, or None."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
+    return _memo(user, "service", lambda: _service_for_user(user))
+
+
+def _service_for_user(user) -> Service | None:
     row = (
         ServiceUserObjectPermission.objects.filter(
             user=user, permission__codename="act_for_service"
@@ -37,6 +68,10 @@ def school_for_user(user) -> School | None:
     """The one school this login works for, or None."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
+    return _memo(user, "school", lambda: _school_for_user(user))
+
+
+def _school_for_user(user) -> School | None:
     row = (
         SchoolUserObjectPermission.objects.filter(user=user, permission__codename="act_for_school")
         .select_related("content_object__province")
@@ -49,17 +84,26 @@ def provinces_for_user(user) -> QuerySet[Province]:
     """The provinces a regional coordinator follows (empty for everyone else)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Province.objects.none()
-    return Province.objects.filter(
-        provinceuserobjectpermission__user=user,
-        provinceuserobjectpermission__permission__codename="coordinate_province",
-    ).distinct()
+    ids = _memo(
+        user,
+        "provinces",
+        lambda: list(
+            Province.objects.filter(
+                provinceuserobjectpermission__user=user,
+                provinceuserobjectpermission__permission__codename="coordinate_province",
+            )
+            .distinct()
+            .values_list("pk", flat=True)
+        ),
+    )
+    return Province.objects.filter(pk__in=ids)
 
 
 def is_operator(user) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and (user.is_superuser or user.groups.filter(name=OPERATORS_GROUP).exists())
+        and (user.is_superuser or OPERATORS_GROUP in group_names(user))
     )
 
 
@@ -72,8 +116,7 @@ def role_for_user(user) -> str | None:
         return None
     if is_operator(user):
         return "operator"
-    names = set(user.groups.values_list("name", flat=True))
-    if EDITORS_GROUP in names:
+    if EDITORS_GROUP in group_names(user):
         return "editor"
     if service_for_user(user) is not None:
         return "service"

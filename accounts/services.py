@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from accounts import selectors
 from accounts.models import Invitation, Role, UserSession
 from accounts.selectors import (
     COORDINATORS_GROUP,
@@ -225,6 +226,7 @@ def invitation_accept(*, token: str, password: str):
 
 
 def _clear_roles(user) -> None:
+    selectors.forget_roles(user)
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP_NAMES))
     ServiceUserObjectPermission.objects.filter(user=user).delete()
     SchoolUserObjectPermission.objects.filter(user=user).delete()
@@ -248,6 +250,7 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
 
     A login belongs to one service or one school, never two, and never both; it also
     joins the role's Wagtail group (which only grants access to the admin)."""
+    selectors.forget_roles(user)
     given = [x for x in (service, school, provinces) if x]
     if len(given) != 1:
         raise AccountsError(_("Kies één dienst, één school of minstens één provincie."))
@@ -276,6 +279,7 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
             assign_perm("matching.coordinate_province", user, province)
         role = Role.COORDINATOR
     user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
+    selectors.forget_roles(user)
 
 
 def session_register(*, user, session_key: str) -> None:

@@ -49,16 +49,26 @@ def visible_q(*, service: Service, round: Round | None, now, include_placed=Fals
     return q
 
 
-def students_visible_to(*, service: Service, track: str, now=None) -> QuerySet[Student]:
-    """Tab 'zonder stageplaats': the students `service` may see and claim right now."""
+_UNSET = object()
+
+
+def students_visible_to(
+    *, service: Service, track: str, now=None, round=_UNSET
+) -> QuerySet[Student]:
+    """Tab 'zonder stageplaats': the students `service` may see and claim right now.
+
+    A caller that already looked up the round in force for `track` at `now` may pass it."""
     now = now or timezone.now()
-    current = round_in_force(track=track, now=now)
+    current = round_in_force(track=track, now=now) if round is _UNSET else round
     return Student.objects.filter(visible_q(service=service, round=current, now=now))
 
 
-def students_accepted_by(*, service: Service, track: str, now=None) -> QuerySet[Student]:
+def students_accepted_by(
+    *, service: Service, track: str, now=None, school_year=_UNSET
+) -> QuerySet[Student]:
     """Tab 'aanvaard door ons': rule 1, whatever the round."""
-    school_year = SchoolYear.objects.current(now or timezone.now())
+    if school_year is _UNSET:
+        school_year = SchoolYear.objects.current(now or timezone.now())
     qs = Student.objects.filter(track=track, anonymised_at__isnull=True).accepted_by(service)
     return qs.filter(school_year=school_year) if school_year else qs.none()
 
@@ -163,13 +173,20 @@ class StudentFilters:
 
 
 def service_students(
-    *, service: Service, track: str, tab: str, filters: StudentFilters, now=None
+    *,
+    service: Service,
+    track: str,
+    tab: str,
+    filters: StudentFilters,
+    now=None,
+    school_year=_UNSET,
+    round=_UNSET,
 ) -> QuerySet[Student]:
     """The rows of one tab of a service's students screen, filtered and ordered."""
     if tab == "accepted":
-        qs = students_accepted_by(service=service, track=track, now=now)
+        qs = students_accepted_by(service=service, track=track, now=now, school_year=school_year)
     else:
-        qs = students_visible_to(service=service, track=track, now=now)
+        qs = students_visible_to(service=service, track=track, now=now, round=round)
     return for_listing(with_service_decision(filters.apply(qs), service=service))
 
 

@@ -30,6 +30,7 @@ from .models import (
     PERSONAL_DATA_STATUSES,
     Decision,
     PersonalDataAccess,
+    SchoolYear,
     Status,
     StatusChange,
     Student,
@@ -157,8 +158,12 @@ def students_list(request, service, track):
     form = StudentFilterForm(request.GET)
     filters = form.to_filters()
     tab = form.current_tab
+    # One look-up of the school year and the round in force, shared by tabs and banner.
+    school_year = SchoolYear.objects.current(now)
+    current_round = round_in_force(track=track, now=now, school_year=school_year)
+    moment = {"now": now, "school_year": school_year, "round": current_round}
     queryset = selectors.service_students(
-        service=service, track=track, tab=tab, filters=filters, now=now
+        service=service, track=track, tab=tab, filters=filters, **moment
     )
     paginator = Paginator(queryset, form.page_size)
     page = paginator.get_page(request.GET.get("p"))
@@ -166,9 +171,13 @@ def students_list(request, service, track):
 
     other = "accepted" if tab == "open" else "open"
     other_base = (
-        selectors.students_accepted_by(service=service, track=track, now=now)
+        selectors.students_accepted_by(
+            service=service, track=track, now=now, school_year=school_year
+        )
         if other == "accepted"
-        else selectors.students_visible_to(service=service, track=track, now=now)
+        else selectors.students_visible_to(
+            service=service, track=track, now=now, round=current_round
+        )
     )
     counts = {tab: paginator.count, other: filters.apply(other_base).order_by().count()}
     list_url = _list_url(track)
@@ -195,7 +204,7 @@ def students_list(request, service, track):
         "page": page,
         "rows": rows,
         "mentors": list(selectors.mentors_of(service)),
-        "round": round_in_force(track=track, now=now),
+        "round": current_round,
         "list_url": list_url,
         "current_url": current_url,
         "page_links": [

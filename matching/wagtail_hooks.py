@@ -1,3 +1,13 @@
 """Wagtail registrations of the matching app, one module per audience."""
 
-from .admin import operator, school, service  # noqa: F401
+from wagtail.permissions import register_permission_policy
+
+from .models import Milestone, Round, School, SchoolYear, Service, Student
+from .permissions import OperatorPermissionPolicy
+
+# Before any viewset asks for a policy: operator screens answer to operators only, whatever
+# model permissions another login may have been given by mistake.
+for _model in (SchoolYear, Round, Milestone, Service, School, Student):
+    register_permission_policy(_model, OperatorPermissionPolicy(_model))
+
+from .admin import operator, school, service  # noqa: E402, F401

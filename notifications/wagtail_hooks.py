@@ -20,9 +20,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.selectors import is_operator
 from matching.admin.operator import ReadOnlyViewSetMixin
+from matching.permissions import RoleModelPermissionPolicy
 
 from .models import MailTemplate, Outbox
 from .services import outbox_retry
+
+# Mail texts: editors and operators; the outbox: operators. Model permissions alone never do.
+register_permission_policy(MailTemplate, RoleModelPermissionPolicy(MailTemplate, editors=True))
+register_permission_policy(Outbox, RoleModelPermissionPolicy(Outbox))
 
 
 class MailTemplateViewSet(SnippetViewSet):

@@ -43,7 +43,9 @@ def main() -> int:
         ),
     ]
     web = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"], cwd=ROOT, env=env
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"],
+        cwd=ROOT,
+        env=env,
     )
     processes.append(web)
     print(f"\nStagematching draait op http://127.0.0.1:{args.port}/  (Ctrl+C om te stoppen)\n")

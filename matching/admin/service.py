@@ -23,13 +23,13 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from accounts.selectors import service_for_user
 from matching import views_service
 from matching.forms import ContactPersonForm
 from matching.models import ContactPerson, Track
+from matching.permissions import OperatorPermissionPolicy
 from matching.services import contact_person_save
 
 SERVICE_ACTIONS = {"add", "change", "delete", "view"}
@@ -42,9 +42,9 @@ def _service_of(user):
     return user._matching_service_cache
 
 
-class ContactPersonPermissionPolicy(ModelPermissionPolicy):
+class ContactPersonPermissionPolicy(OperatorPermissionPolicy):
     """Service users manage their own contact persons without any model permission;
-    everyone else keeps the model-level rules (operators)."""
+    everyone else keeps the model-level rules, and those only count for operators."""
 
     def user_has_permission(self, user, action):
         if action in SERVICE_ACTIONS and _service_of(user) is not None:

@@ -1,0 +1,3 @@
+from django.utils.translation import gettext as _
+
+PROBE = _("Nieuwe zin zonder vertaling")
