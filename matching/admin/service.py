@@ -25,7 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
-from accounts.selectors import service_for_user
+from accounts.selectors import is_operator, service_for_user
 from matching import views_service
 from matching.forms import ContactPersonForm
 from matching.models import ContactPerson, Track
@@ -49,6 +49,10 @@ class ContactPersonPermissionPolicy(OperatorPermissionPolicy):
     def user_has_permission(self, user, action):
         if action in SERVICE_ACTIONS and _service_of(user) is not None:
             return True
+        if action == "add":
+            # A contact person belongs to the service that creates it; operators have no
+            # service of their own to add one to.
+            return False
         return super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
@@ -70,18 +74,21 @@ register_permission_policy(ContactPerson, ContactPersonPermissionPolicy(ContactP
 
 
 def own_contact_persons(request):
-    """The contact persons of the signed-in user's service (none for anyone else)."""
+    """The contact persons the signed-in user may reach: its own service's, every service's
+    for an operator, none for anyone else."""
     service = views_service.current_service(request)
-    if service is None:
-        return ContactPerson.objects.none()
-    return ContactPerson.objects.filter(service=service)
+    if service is not None:
+        return ContactPerson.objects.filter(service=service)
+    if is_operator(request.user):
+        return ContactPerson.objects.select_related("service")
+    return ContactPerson.objects.none()
 
 
 class OwnContactPersonMixin:
-    """Every lookup goes through the service's own rows: another service's pk is a 404."""
+    """Every object lookup goes through the reachable rows: another service's pk is a 404.
 
-    def get_queryset(self):
-        return own_contact_persons(self.request)
+    Only the object lookup is scoped here: the history and usage views list log entries and
+    references through their own `get_queryset`, which must stay theirs."""
 
     def get_base_object_queryset(self):
         return own_contact_persons(self.request)

@@ -159,10 +159,7 @@ def test_every_marked_string_in_the_code_is_in_the_english_catalogue(tmp_path, m
             for name in names
             if name.startswith(".")
             or name in skipped_dirs
-            or (
-                not (Path(directory) / name).is_dir()
-                and Path(name).suffix not in SOURCE_SUFFIXES
-            )
+            or (not (Path(directory) / name).is_dir() and Path(name).suffix not in SOURCE_SUFFIXES)
         ]
 
     shutil.copytree(root, copy, ignore=ignore)
@@ -176,9 +173,7 @@ def test_every_marked_string_in_the_code_is_in_the_english_catalogue(tmp_path, m
     regenerated = messages(copy / "locale" / "en" / "LC_MESSAGES" / "django.po")
     missing = [describe(e) for e in regenerated if not all(e["msgstr"].values())]
     assert regenerated
-    assert not missing, "new strings without English (run `make messages`):\n" + "\n".join(
-        missing
-    )
+    assert not missing, "new strings without English (run `make messages`):\n" + "\n".join(missing)
 
 
 def test_no_dutch_msgid_is_replaced_by_a_third_party_dutch_catalogue():
@@ -191,9 +186,7 @@ def test_no_dutch_msgid_is_replaced_by_a_third_party_dutch_catalogue():
                 continue
             if translation.gettext(entry["msgid"]) != entry["msgid"]:
                 replaced.append(f"{describe(entry)} -> {translation.gettext(entry['msgid'])!r}")
-    assert not replaced, "add these to locale/nl_BE/LC_MESSAGES/django.po:\n" + "\n".join(
-        replaced
-    )
+    assert not replaced, "add these to locale/nl_BE/LC_MESSAGES/django.po:\n" + "\n".join(replaced)
 
 
 # -- key strings in both languages ---------------------------------------------------------
@@ -245,8 +238,10 @@ def wrong_check_digits(nrn):
             "Dit rijksregisternummer is ongeldig: de controlecijfers kloppen niet.",
         ),
         (
-            lambda: translation.ngettext("%(counter)s leerling", "%(counter)s leerlingen", 3)
-            % {"counter": 3},
+            lambda: (
+                translation.ngettext("%(counter)s leerling", "%(counter)s leerlingen", 3)
+                % {"counter": 3}
+            ),
             "3 students",
             "3 leerlingen",
         ),

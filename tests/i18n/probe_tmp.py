@@ -1,3 +1,0 @@
-from django.utils.translation import gettext as _
-
-PROBE = _("Nieuwe zin zonder vertaling")
