@@ -28,7 +28,7 @@ demo: install
 	$(BIN)/python scripts/demo.py --port $(PORT)
 
 test: install
-	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
