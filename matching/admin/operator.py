@@ -18,7 +18,17 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from matching.models import Milestone, Round, School, SchoolYear, Service, Student
+from matching.models import (
+    Decision,
+    Milestone,
+    PersonalDataAccess,
+    Round,
+    School,
+    SchoolYear,
+    Service,
+    StatusChange,
+    Student,
+)
 from matching.timetable import school_year_close, school_year_create_from_default
 
 # School years --------------------------------------------------------------------------
@@ -309,6 +319,80 @@ class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     form_fields = ["first_name"]
 
 
+class DecisionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+    """Current statuses per service and student; changes go through the services' screens."""
+
+    model = Decision
+    icon = "tick"
+    menu_label = _("Beslissingen")
+    menu_order = 160
+    name = "decisions"
+    list_display = [
+        "student",
+        "service",
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "mentor",
+        "period_start",
+        "period_end",
+        Column("updated_at", label=_("gewijzigd op")),
+    ]
+    list_filter = ["status", "student__track", "service__province"]
+    search_fields = ["student__last_name", "student__first_name", "service__name"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["student", "service", "status", "mentor", "period_start", "period_end"]
+    form_fields = ["status"]
+
+    def get_queryset(self, request):
+        return Decision.objects.select_related("student", "service", "mentor")
+
+
+class StatusChangeViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+    """The append-only history of every status change."""
+
+    model = StatusChange
+    icon = "history"
+    menu_label = _("Statusgeschiedenis")
+    menu_order = 170
+    name = "status-changes"
+    list_display = [
+        "student",
+        "service",
+        Column("from_status", label=_("van"), accessor="get_from_status_display"),
+        Column("to_status", label=_("naar"), accessor="get_to_status_display"),
+        "changed_by",
+        Column("changed_at", label=_("op")),
+    ]
+    list_filter = ["to_status", "service__province"]
+    search_fields = ["student__last_name", "service__name"]
+    form_fields = ["to_status"]
+
+    def get_queryset(self, request):
+        return StatusChange.objects.select_related("student", "service", "changed_by")
+
+
+class PersonalDataAccessViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+    """Who saw which student's personal data, when, and where (screen or export)."""
+
+    model = PersonalDataAccess
+    icon = "view"
+    menu_label = _("Inzage persoonsgegevens")
+    menu_order = 180
+    name = "personal-data-access"
+    list_display = [
+        "student",
+        "user",
+        "service",
+        Column("context", label=_("context"), accessor="get_context_display"),
+        Column("accessed_at", label=_("op")),
+    ]
+    list_filter = ["context"]
+    search_fields = ["student__last_name", "user__email"]
+    form_fields = ["context"]
+
+    def get_queryset(self, request):
+        return PersonalDataAccess.objects.select_related("student", "user", "service")
+
+
 class OperatorViewSetGroup(ViewSetGroup):
     menu_label = _("Stagematching")
     menu_icon = "date"
@@ -321,6 +405,9 @@ class OperatorViewSetGroup(ViewSetGroup):
         ServiceViewSet,
         SchoolViewSet,
         StudentViewSet,
+        DecisionViewSet,
+        StatusChangeViewSet,
+        PersonalDataAccessViewSet,
     )
 
 
