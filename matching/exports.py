@@ -22,6 +22,11 @@ def cell_text(value) -> str:
     """A value as Belgian users read it, safe to open in a spreadsheet."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is str or kind is int:
+        # Most cells of a large export: skip the isinstance chain below (same result).
+        text = value if kind is str else str(value)
+        return "'" + text if text.startswith(FORMULA_PREFIXES) else text
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, dt.datetime):

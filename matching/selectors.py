@@ -23,7 +23,7 @@ from .models import (
     Track,
     TransportMode,
 )
-from .timetable import round_in_force
+from .timetable import round_in_force, rounds_in_force
 
 
 def visible_q(*, service: Service, round: Round | None, now, include_placed=False) -> Q:
@@ -79,12 +79,15 @@ def students_reachable_by(*, service: Service, track: str | None = None, now=Non
     # One school-year lookup for every track: this runs on each detail page and status change.
     school_year = SchoolYear.objects.current(now)
     tracks = [track] if track else list(Track.values)
+    # One query for the rounds in force of every track (a status change asks for all three).
+    current = (
+        rounds_in_force(tracks=tracks, now=now, school_year=school_year)
+        if school_year
+        else dict.fromkeys(tracks)
+    )
     q = Q(pk__in=[])
     for each in tracks:
-        current = (
-            round_in_force(track=each, now=now, school_year=school_year) if school_year else None
-        )
-        q |= visible_q(service=service, round=current, now=now)
+        q |= visible_q(service=service, round=current[each], now=now)
     accepted = Exists(
         Decision.objects.filter(
             student=OuterRef("pk"), service_id=service.pk, status=Status.ACCEPTED

@@ -103,14 +103,23 @@ def round_in_force(*, track: str, now, school_year: SchoolYear | None = None) ->
     Before the first round there is none (nothing is visible). After the last round's end,
     that round stays in force until the operator closes the school year.
     """
+    return rounds_in_force(tracks=[track], now=now, school_year=school_year)[track]
+
+
+def rounds_in_force(
+    *, tracks, now, school_year: SchoolYear | None = None
+) -> dict[str, Round | None]:
+    """`round_in_force` for several tracks in one query: {track: round or None}."""
     school_year = school_year or SchoolYear.objects.current(now)
+    found: dict[str, Round | None] = dict.fromkeys(tracks)
     if school_year is None or school_year.closed_at is not None:
-        return None
-    return (
-        Round.objects.filter(school_year=school_year, track=track, starts_at__lte=now)
-        .order_by("-starts_at")
-        .first()
-    )
+        return found
+    for round_ in Round.objects.filter(
+        school_year=school_year, track__in=list(found), starts_at__lte=now
+    ).order_by("-starts_at"):
+        if found[round_.track] is None:
+            found[round_.track] = round_
+    return found
 
 
 def rounds_timeline(school_year: SchoolYear) -> list[dict]:
