@@ -24,6 +24,13 @@ def parse(argv=None):
     )
     parser.add_argument("--regenerate", action="store_true", help="generate the data anew")
     parser.add_argument(
+        "--race-mode",
+        choices=["processes", "threads"],
+        default="processes",
+        help="contenders of the accept race as forked processes (default; like requests in "
+        "worker processes) or as threads of this process (they then share one GIL)",
+    )
+    parser.add_argument(
         "--only", default=",".join(MEASUREMENTS), help=f"comma list of {MEASUREMENTS}"
     )
     parser.add_argument(
@@ -64,7 +71,7 @@ def main(argv=None) -> int:
         flush=True,
     )
     heavy = args.heavy_repeat or min(args.repeat, 3)
-    ctx = measure.Context(repeat=args.repeat, heavy_repeat=heavy)
+    ctx = measure.Context(repeat=args.repeat, heavy_repeat=heavy, race_mode=args.race_mode)
     chosen = [m.strip() for m in args.only.split(",") if m.strip()]
     steps = {
         "list": measure.measure_list_pages,
@@ -96,6 +103,7 @@ def main(argv=None) -> int:
         "repeat": args.repeat,
         "heavy_repeat": heavy,
         "measurements": chosen,
+        "race_mode": args.race_mode,
         "database": name,
         "postgres": pg_version.split()[0],
         "python": platform.python_version(),

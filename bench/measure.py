@@ -37,12 +37,13 @@ class Context:
     """What the measurements share: the service whose screens are measured, its login, the
     operator, the filters of the list page."""
 
-    def __init__(self, *, repeat: int, heavy_repeat: int):
+    def __init__(self, *, repeat: int, heavy_repeat: int, race_mode: str = "processes"):
         from accounts.models import User
         from matching.models import Province, SchoolYear, Service
 
         self.repeat = repeat
         self.heavy_repeat = heavy_repeat
+        self.race_mode = race_mode
         self.service = Service.objects.select_related("province").order_by("pk").first()
         self.service_user = User.objects.get(email=f"svc{self.service.pk}-1@bench.example")
         self.operator = User.objects.get(email=data.OPERATOR_EMAIL)
@@ -309,7 +310,56 @@ def _accept(service, user, mentor, student_id):
     return outcome, perf_counter() - t0
 
 
-def _race(acceptors, student_id):
+def _race(acceptors, student_id, mode="processes"):
+    if mode == "processes":
+        return _race_processes(acceptors, student_id)
+    return _race_threads(acceptors, student_id)
+
+
+def _race_child(acceptors, i, student_id, barrier, queue):
+    """One contender in its own forked process: its own connection, its own interpreter
+    (no GIL shared with the other 99), like a request in its own worker process."""
+    try:
+        connection.ensure_connection()  # a new connection: the parent closed its own
+        barrier.wait(timeout=120)
+        queue.put((i, *_accept(*acceptors[i], student_id)))
+    except threading.BrokenBarrierError:
+        queue.put((i, "error: barrier", None))
+    except Exception as exc:  # noqa: BLE001 - reported, never swallowed
+        queue.put((i, f"error: {type(exc).__name__}: {exc}"[:200], None))
+    finally:
+        connections.close_all()
+
+
+def _race_processes(acceptors, student_id):
+    import multiprocessing
+    import queue as queue_module
+
+    forked = multiprocessing.get_context("fork")
+    n = len(acceptors)
+    barrier = forked.Barrier(n)
+    results_queue = forked.Queue()
+    # A child must never reuse (and then close) the parent's socket: close it before fork.
+    connections.close_all()
+    procs = [
+        forked.Process(target=_race_child, args=(acceptors, i, student_id, barrier, results_queue))
+        for i in range(n)
+    ]
+    for proc in procs:
+        proc.start()
+    results = [("error: no answer", None)] * n
+    for _ in range(n):
+        try:
+            i, outcome, seconds = results_queue.get(timeout=300)
+        except queue_module.Empty:
+            break
+        results[i] = (outcome, seconds)
+    for proc in procs:
+        proc.join(timeout=30)
+    return results
+
+
+def _race_threads(acceptors, student_id):
     n = len(acceptors)
     barrier = threading.Barrier(n)
     results = [None] * n
@@ -358,7 +408,7 @@ def measure_accept_race(ctx) -> list[Line]:
     winners_per_run, latencies, errors = [], [], []
     try:
         for student_id in pool[:races]:
-            results = _race(acceptors, student_id)
+            results = _race(acceptors, student_id, ctx.race_mode)
             winners = sum(1 for outcome, _t in results if outcome == "won")
             held = Decision.objects.filter(student_id=student_id, status="accepted").count()
             winners_per_run.append(winners if winners == held else f"{winners} (db: {held})")
@@ -387,11 +437,13 @@ def measure_accept_race(ctx) -> list[Line]:
             baseline_title="p95 of 100 sequential uncontended accepts (different students)",
             ratio=p95 / base_p95 if p95 and base_p95 else None,
             note=(
-                f"{races} races, one winner in every run: {'yes' if one_winner else 'NO'}"
+                f"{races} races ({ctx.race_mode}), one winner in every run: "
+                f"{'yes' if one_winner else 'NO'}"
                 + (f"; {note}" if note else "")
                 + (f"; {len(errors)} errors" if errors else "")
             ),
             details={
+                "mode": ctx.race_mode,
                 "concurrency": concurrency,
                 "races": races,
                 "winners_per_run": winners_per_run,

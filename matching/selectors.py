@@ -246,13 +246,17 @@ def mentors_of(service: Service) -> QuerySet[ContactPerson]:
     return ContactPerson.objects.filter(service=service).order_by("name")
 
 
-def status_counts(student_ids=None) -> dict[int, dict[str, int]]:
-    """How often each status was chosen by services, per student, from the history."""
+def status_counts(student_ids=None, *, student_range=None) -> dict[int, dict[str, int]]:
+    """How often each status was chosen by services, per student, from the history.
+
+    `student_range` (first_pk, last_pk) limits by an index range instead of an id list."""
     from django.db.models import Count
 
     qs = StatusChange.objects.all()
     if student_ids is not None:
         qs = qs.filter(student_id__in=student_ids)
+    if student_range is not None:
+        qs = qs.filter(student_id__gte=student_range[0], student_id__lte=student_range[1])
     counts: dict[int, dict[str, int]] = {}
     for row in qs.values("student_id", "to_status").annotate(n=Count("pk")).order_by():
         counts.setdefault(row["student_id"], {})[row["to_status"]] = row["n"]

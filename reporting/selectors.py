@@ -182,16 +182,20 @@ def export_chunks(
 
     for chunk in _chunks(students, chunk_size):
         ids = [row["pk"] for row in chunk]
-        counts = status_counts(ids)
+        # Look-ups by the chunk's pk range (its rows come in pk order) instead of an IN list
+        # of 2,000 ids, which Django and psycopg spent ~10 % of the export building; rows of
+        # other years' students inside the range are never looked up.
+        first, last = ids[0], ids[-1]
+        counts = status_counts(student_range=(first, last))
         preferred: dict[int, list[int]] = {}
-        for student_id, service_id in through.objects.filter(student_id__in=ids).values_list(
-            "student_id", "service_id"
-        ):
+        for student_id, service_id in through.objects.filter(
+            student_id__gte=first, student_id__lte=last
+        ).values_list("student_id", "service_id"):
             preferred.setdefault(student_id, []).append(service_id)
         accepted = {
             row[0]: row[1:]
             for row in Decision.objects.filter(
-                student_id__in=ids, status=Status.ACCEPTED
+                student_id__gte=first, student_id__lte=last, status=Status.ACCEPTED
             ).values_list("student_id", "service_id", "mentor__name", "period_start", "period_end")
         }
         out = ExportChunk(student_ids=ids)
