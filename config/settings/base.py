@@ -155,9 +155,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
-# Sessions: idle timeout refreshed by activity, absolute age enforced by middleware.
+# Sessions: idle timeout refreshed by activity (at most once a minute, see
+# accounts.middleware.SessionGuardMiddleware), absolute age enforced by the same middleware.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
