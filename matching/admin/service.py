@@ -138,18 +138,25 @@ class ContactPersonEditView(OwnContactPersonMixin, EditView):
 
 
 class ContactPersonDeleteView(OwnContactPersonMixin, DeleteView):
+    def _refuse_in_use(self):
+        messages.error(
+            self.request,
+            _(
+                "Deze contactpersoon is stagementor van een aanvaarde leerling en kan "
+                "niet verwijderd worden. Kies eerst een andere stagementor."
+            ),
+        )
+        return redirect(self.index_url_name)
+
     def form_valid(self, form):
+        # Wagtail's reference index may already know the protecting decision (then it would
+        # answer a bare PermissionDenied); the database's PROTECT is the last word either way.
+        if self.usage and self.usage.is_protected:
+            return self._refuse_in_use()
         try:
             return super().form_valid(form)
         except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "Deze contactpersoon is stagementor van een aanvaarde leerling en kan "
-                    "niet verwijderd worden. Kies eerst een andere stagementor."
-                ),
-            )
-            return redirect(self.index_url_name)
+            return self._refuse_in_use()
 
 
 class ContactPersonInspectView(OwnContactPersonMixin, InspectView):
