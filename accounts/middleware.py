@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 LOGIN_AT_KEY = "accounts_login_at"
 SEEN_AT_KEY = "accounts_seen_at"
@@ -17,7 +18,9 @@ SEEN_AT_KEY = "accounts_seen_at"
 # saving it on every request costs three statements per page at the 12:00 rush.
 SEEN_AT_RESOLUTION = 60
 
-REPLACED_MESSAGE = "U werd afgemeld omdat er met dezelfde login opnieuw werd aangemeld."
+REPLACED_MESSAGE = gettext_lazy(
+    "U werd afgemeld omdat er met dezelfde login opnieuw werd aangemeld."
+)
 
 
 class SessionGuardMiddleware:
@@ -45,7 +48,7 @@ class SessionGuardMiddleware:
         current = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
         current = current.first()
         if current is not None and current != session.session_key:
-            return _(REPLACED_MESSAGE)
+            return str(REPLACED_MESSAGE)
         now = time.time()
         login_at = session.get(LOGIN_AT_KEY)
         if login_at is None:

@@ -207,7 +207,10 @@ class Round(models.Model):
         indexes = [models.Index(fields=["track", "starts_at"], name="round_track_start_idx")]
 
     def __str__(self):
-        return self.name or f"{self.get_track_display()} — ronde {self.number}"
+        return self.name or _("%(track)s — ronde %(number)s") % {
+            "track": self.get_track_display(),
+            "number": self.number,
+        }
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import school_for_user
@@ -105,24 +106,24 @@ def _row(student):
 
 
 EXPORT_HEADER = [
-    "Type leerling",
-    "Voornaam",
-    "Achternaam",
-    "Rijksregisternummer",
-    "Postcode",
-    "Gemeente",
-    "Opleiding",
-    "Vervoersmiddelen",
-    "Voorkeursdiensten",
-    "Ingeschreven op",
-    "Zichtbaar vanaf",
-    "Stageplaats",
-    "Dienst",
-    "Stagementor",
-    "Telefoon stagementor",
-    "E-mail stagementor",
-    "Start stage",
-    "Einde stage",
+    gettext_lazy("Type leerling"),
+    gettext_lazy("Voornaam"),
+    gettext_lazy("Achternaam"),
+    gettext_lazy("Rijksregisternummer"),
+    gettext_lazy("Postcode"),
+    gettext_lazy("Gemeente"),
+    gettext_lazy("Opleiding"),
+    gettext_lazy("Vervoersmiddelen"),
+    gettext_lazy("Voorkeursdiensten"),
+    gettext_lazy("Ingeschreven op"),
+    gettext_lazy("Zichtbaar vanaf"),
+    gettext_lazy("Stageplaats"),
+    gettext_lazy("Dienst"),
+    gettext_lazy("Stagementor"),
+    gettext_lazy("Telefoon stagementor"),
+    gettext_lazy("E-mail stagementor"),
+    gettext_lazy("Start stage"),
+    gettext_lazy("Einde stage"),
 ]
 
 
@@ -162,7 +163,7 @@ def students_export(request, school):
             ]
 
     filename = f"leerlingen-{school.code}-{timezone.localdate():%Y%m%d}"
-    return export_response(fmt, filename, EXPORT_HEADER, rows(), title="Leerlingen")
+    return export_response(fmt, filename, EXPORT_HEADER, rows(), title=_("Leerlingen"))
 
 
 # One student ---------------------------------------------------------------------------
