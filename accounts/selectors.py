@@ -56,7 +56,7 @@ def service_for_user(user) -> Service | None:
 def _service_for_user(user) -> Service | None:
     row = (
         ServiceUserObjectPermission.objects.filter(
-            user=user, permission__codename="act_for_service"
+            user=user, permission__codename="act_for_service", content_object__is_active=True
         )
         .select_related("content_object__province")
         .first()

@@ -71,7 +71,11 @@ def decision_set_status(
     """
     now = now or timezone.now()
     try:
-        student = selectors.student_for_service(service=service, pk=student_id, now=now)
+        # Accepting locks the student row: a school's edit of the same student waits for
+        # the acceptance (and then finds it frozen), and the racers queue up here.
+        student = selectors.student_for_service(
+            service=service, pk=student_id, now=now, for_update=status == Status.ACCEPTED
+        )
     except StudentNotFound:
         if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
             raise DomainError(ALREADY_PLACED) from None
@@ -124,9 +128,18 @@ def decision_set_status(
         with transaction.atomic():
             decision.save()
     except IntegrityError:
-        # Another service's acceptance committed first (or is about to): the unique index
-        # made us wait and then refused. Raising rolls our whole transaction back.
-        raise DomainError(ALREADY_PLACED) from None
+        # The savepoint is gone; the transaction can still read. Either another service's
+        # acceptance committed first (the partial unique index made us wait, then refused),
+        # or this service's own row was created meanwhile by a double submit.
+        if (
+            Decision.objects.filter(student=student, status=Status.ACCEPTED)
+            .exclude(service=service)
+            .exists()
+        ):
+            raise DomainError(ALREADY_PLACED) from None
+        raise DomainError(
+            _("Deze wijziging werd intussen al opgeslagen. Vernieuw de pagina en probeer opnieuw.")
+        ) from None
 
     if previous != status:
         StatusChange.objects.create(

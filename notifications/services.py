@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template import Context
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from matching.models import (
     Decision,
@@ -34,6 +35,10 @@ ROUND_MAILING_WINDOW = dt.timedelta(days=7)
 # Queued rows younger than this still have their own delivery message on the way.
 RETRY_GRACE = dt.timedelta(minutes=2)
 ENQUEUE_BATCH = 500
+# Mails whose text holds a sign-in secret or a student's personal data: once sent, only
+# the fact that they were sent is kept.
+REDACT_AFTER_SENDING = {"accounts_invitation", "accounts_password_reset", "student_accepted_school"}
+REDACTED = gettext_lazy("(inhoud verwijderd na verzending)")
 # Delivery attempts of one row (over all tasks and sweeps) before it is marked failed.
 MAX_ATTEMPTS = 6
 # Which tracks a school registers; a round concerns the schools of its track.
@@ -164,6 +169,10 @@ def outbox_deliver(*, outbox_id: int, final_attempt: bool = False) -> str:
             row.last_error = ""
             row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
             _send(row)
+            if row.template_key in REDACT_AFTER_SENDING:
+                # A sign-in link or a student's name has no business staying in the outbox.
+                row.subject = row.body = str(REDACTED)
+                row.save(update_fields=["subject", "body"])
         return row.status
     except Exception as exc:
         with transaction.atomic():

@@ -16,7 +16,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from matching.models import (
     Decision,
@@ -29,6 +28,7 @@ from matching.models import (
     StatusChange,
     Student,
 )
+from matching.permissions import OperatorPermissionPolicy
 from matching.timetable import school_year_close, school_year_create_from_default
 
 # School years --------------------------------------------------------------------------
@@ -101,7 +101,7 @@ class OperatorFormView(WagtailAdminTemplateMixin, FormView):
     submit_button_label = _("Opslaan")
 
     def dispatch(self, request, *args, **kwargs):
-        policy = ModelPermissionPolicy(SchoolYear)
+        policy = OperatorPermissionPolicy(SchoolYear)
         if not policy.user_has_permission(request.user, self.required_action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -282,8 +282,19 @@ class ReadOnlyViewSetMixin:
         return type("RefusedDeleteView", (_Refused, super().delete_view_class), {})
 
 
+def related_index_view(*related):
+    """An index view that joins what its columns show, instead of a query per row."""
+
+    class RelatedIndexView(IndexView):
+        def get_base_queryset(self):
+            return super().get_base_queryset().select_related(*related)
+
+    return RelatedIndexView
+
+
 class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Student
+    index_view_class = related_index_view("school", "province")
     icon = "user"
     menu_label = _("Leerlingen")
     menu_order = 150
@@ -342,8 +353,7 @@ class DecisionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     inspect_view_fields = ["student", "service", "status", "mentor", "period_start", "period_end"]
     form_fields = ["status"]
 
-    def get_queryset(self, request):
-        return Decision.objects.select_related("student", "service", "mentor")
+    index_view_class = related_index_view("student", "service", "mentor")
 
 
 class StatusChangeViewSet(ReadOnlyViewSetMixin, ModelViewSet):
@@ -366,8 +376,7 @@ class StatusChangeViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     search_fields = ["student__last_name", "service__name"]
     form_fields = ["to_status"]
 
-    def get_queryset(self, request):
-        return StatusChange.objects.select_related("student", "service", "changed_by")
+    index_view_class = related_index_view("student", "service", "changed_by")
 
 
 class PersonalDataAccessViewSet(ReadOnlyViewSetMixin, ModelViewSet):
@@ -389,8 +398,7 @@ class PersonalDataAccessViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     search_fields = ["student__last_name", "user__email"]
     form_fields = ["context"]
 
-    def get_queryset(self, request):
-        return PersonalDataAccess.objects.select_related("student", "user", "service")
+    index_view_class = related_index_view("student", "user", "service")
 
 
 class OperatorViewSetGroup(ViewSetGroup):

@@ -127,7 +127,8 @@ class ContactPersonEditView(OwnContactPersonMixin, EditView):
     def save_instance(self):
         data = self.form.cleaned_data
         instance = contact_person_save(
-            service=views_service.current_service(self.request),
+            # The object lookup is already scoped: an operator edits it for its own service.
+            service=self.object.service,
             name=data["name"],
             phone=data["phone"],
             email=data["email"],

@@ -146,3 +146,13 @@ def test_retry_sweep_delivers_rows_left_queued_but_not_fresh_ones():
     assert old.status == Outbox.Status.SENT
     assert fresh.status == Outbox.Status.QUEUED
     assert [m.to for m in mail.outbox] == [["old@example.be"]]
+
+
+def test_sign_in_links_do_not_stay_in_the_outbox_after_sending():
+    row = queue()
+    assert "https://example.be/r/abc" in row.body
+    assert outbox_deliver(outbox_id=row.pk) == "sent"
+    assert "https://example.be/r/abc" in mail.outbox[-1].body  # the mail itself had it
+    row.refresh_from_db()
+    assert "abc" not in row.body and "abc" not in row.subject
+    assert row.status == Outbox.Status.SENT
