@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 LOGIN_AT_KEY = "accounts_login_at"
 SEEN_AT_KEY = "accounts_seen_at"
+LOGIN_ID_KEY = "accounts_login_id"
 # Activity refreshes the idle timeout, but the session row is written at most this often:
 # saving it on every request costs three statements per page at the 12:00 rush.
 SEEN_AT_RESOLUTION = 60
@@ -47,7 +48,8 @@ class SessionGuardMiddleware:
         session = request.session
         current = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
         current = current.first()
-        if current is not None and current != session.session_key:
+        # UserSession.session_key holds the id of the latest sign-in (see accounts.signals).
+        if current is not None and current != session.get(LOGIN_ID_KEY):
             return str(REPLACED_MESSAGE)
         now = time.time()
         login_at = session.get(LOGIN_AT_KEY)

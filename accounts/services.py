@@ -283,7 +283,10 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
 
 
 def session_register(*, user, session_key: str) -> None:
-    """Remember the one session this login may use; any older one is now dead."""
+    """Remember the one sign-in this login may use; any older one is now dead.
+
+    `session_key` is the sign-in's own id stored in its session, not Django's session key,
+    which rotates on a password change."""
     UserSession.objects.update_or_create(
         user=user, defaults={"session_key": session_key, "signed_in_at": timezone.now()}
     )

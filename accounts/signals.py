@@ -1,9 +1,10 @@
+import secrets
 import time
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from accounts.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
+from accounts.middleware import LOGIN_AT_KEY, LOGIN_ID_KEY, SEEN_AT_KEY
 from accounts.services import session_register
 
 
@@ -15,6 +16,7 @@ def remember_session(sender, request, user, **kwargs):
     now = int(time.time())
     session[LOGIN_AT_KEY] = now
     session[SEEN_AT_KEY] = now
-    if session.session_key is None:
-        session.save()
-    session_register(user=user, session_key=session.session_key)
+    # An id of this sign-in, kept in the session: unlike the session key it survives the
+    # key rotation of a password change, so changing one's password does not sign one out.
+    session[LOGIN_ID_KEY] = login_id = secrets.token_hex(16)
+    session_register(user=user, session_key=login_id)

@@ -33,7 +33,11 @@ def test_session_key_changes_on_sign_in(client, user):
     sign_in(client, user)
     new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert new_key != old_key
-    assert UserSession.objects.get(user=user).session_key == new_key
+    # The login remembers this sign-in (by the id kept in its session, which survives a
+    # later password change's key rotation).
+    from accounts.middleware import LOGIN_ID_KEY
+
+    assert UserSession.objects.get(user=user).session_key == client.session[LOGIN_ID_KEY]
 
 
 def test_second_sign_in_ends_the_first_session(user):
@@ -85,3 +89,18 @@ def test_admin_responses_are_not_stored_and_carry_csp(client, user):
     response = client.get("/admin/")
     assert "no-store" in response["Cache-Control"]
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_changing_the_password_keeps_the_user_signed_in(client, db):
+    """A password change rotates the session key (update_session_auth_hash); that is not a
+    second sign-in."""
+    from django.conf import settings
+
+    from tests.accounts.roles import make_operator
+
+    client.force_login(make_operator())
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    session.cycle_key()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert client.get("/admin/").status_code == 200
