@@ -26,13 +26,15 @@ from .models import (
 from .timetable import round_in_force, rounds_in_force
 
 
-def visible_q(*, service: Service, round: Round | None, now, include_placed=False) -> Q:
+def visible_q(*, service: Service | None, round: Round | None, now, include_placed=False) -> Q:
     """The unplaced students of `round`'s track that `service` may see at `now`.
 
     Pairs with `students_visible_to` as Wagtail's `live_q()` pairs with `live()`. Rules 2-4
     of DESIGN.md: nobody's placed student, not before `visible_from`, and the round's scope.
     Returns an always-false Q when no round is in force. `include_placed` drops rule 2 (only
-    to tell a service that lost a race why its action was refused).
+    to tell a service that lost a race why its action was refused). With `service=None` the
+    scope is read as "some service" (the operator's figures): 'preferred' needs any
+    preferred service, 'preferred in province' one in the student's own province.
     """
     if round is None:
         return Q(pk__in=[])
@@ -42,11 +44,16 @@ def visible_q(*, service: Service, round: Round | None, now, include_placed=Fals
     )
     if not include_placed:
         q &= ~Exists(Decision.objects.filter(student=OuterRef("pk"), status=Status.ACCEPTED))
-    if round.scope in (Scope.PREFERRED, Scope.PREFERRED_IN_PROVINCE):
-        q &= Exists(through.objects.filter(student_id=OuterRef("pk"), service_id=service.pk))
-    if round.scope == Scope.PREFERRED_IN_PROVINCE:
-        q &= Q(province_id=service.province_id)
-    return q
+    if round.scope not in (Scope.PREFERRED, Scope.PREFERRED_IN_PROVINCE):
+        return q
+    preferred = through.objects.filter(student_id=OuterRef("pk"))
+    if service is not None:
+        preferred = preferred.filter(service_id=service.pk)
+        if round.scope == Scope.PREFERRED_IN_PROVINCE:
+            q &= Q(province_id=service.province_id)
+    elif round.scope == Scope.PREFERRED_IN_PROVINCE:
+        preferred = preferred.filter(service__province_id=OuterRef("province_id"))
+    return q & Exists(preferred)
 
 
 _UNSET = object()

@@ -27,8 +27,8 @@ from matching.models import (
     Student,
     Track,
 )
-from matching.selectors import status_counts
-from matching.timetable import round_in_force
+from matching.selectors import status_counts, visible_q
+from matching.timetable import rounds_in_force
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -275,33 +275,15 @@ def _placed_q() -> Q:
 
 
 def _visible_now_q(*, school_year: SchoolYear, now) -> Q | None:
-    """Unplaced students that at least one service sees at `now` (DESIGN.md rules 2-4).
-
-    The per-service rule is matching.selectors.visible_q; here the same scope is read as
-    "some service": 'preferred' needs any preferred service, 'preferred in province' one
-    in the student's own province. None when no round of any track is in force.
-    """
-    through = Student.preferred_services.through
-    by_track = Q()
-    any_round = False
-    for track in Track.values:
-        current = round_in_force(track=track, now=now, school_year=school_year)
-        if current is None:
-            continue
-        any_round = True
-        part = Q(track=track)
-        if current.scope == Scope.PREFERRED:
-            part &= Exists(through.objects.filter(student_id=OuterRef("pk")))
-        elif current.scope == Scope.PREFERRED_IN_PROVINCE:
-            part &= Exists(
-                through.objects.filter(
-                    student_id=OuterRef("pk"), service__province_id=OuterRef("province_id")
-                )
-            )
-        by_track |= part
-    if not any_round:
+    """Unplaced students that at least one service sees at `now`: the services' own rule,
+    matching.selectors.visible_q, read for "some service". None when no round is in force."""
+    rounds = rounds_in_force(tracks=Track.values, now=now, school_year=school_year)
+    if not any(rounds.values()):
         return None
-    return by_track & Q(visible_from__lte=now, anonymised_at__isnull=True) & ~_placed_q()
+    by_track = Q(pk__in=[])
+    for current in rounds.values():
+        by_track |= visible_q(service=None, round=current, now=now)
+    return by_track
 
 
 def year_students(school_year: SchoolYear, provinces=None) -> QuerySet[Student]:
