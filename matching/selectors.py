@@ -244,6 +244,11 @@ def students_invited_by(*, service: Service, student_ids) -> set[int]:
     )
 
 
+def personal_data_q() -> Q:
+    """Rule 5 as a filter over students annotated by `with_service_decision`."""
+    return Q(own_status__in=[str(s) for s in PERSONAL_DATA_STATUSES])
+
+
 def personal_data_visible(*, status: str | None) -> bool:
     """Rule 5: personal data only while this service's status is invited or accepted."""
     return status in PERSONAL_DATA_STATUSES

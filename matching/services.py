@@ -182,6 +182,24 @@ def personal_data_log(
     return len(rows)
 
 
+def personal_data_release(*, user, service: Service, students, context: str, now=None) -> set:
+    """The ids among `students` whose personal data `service` may see now (rule 5), each
+    written to the access log before anything is shown. `students` is annotated by
+    selectors.with_service_decision (as service_students is); a screen or export shows
+    personal data only for the ids this returns."""
+    ids = set(
+        students.prefetch_related(None)
+        .filter(selectors.personal_data_q())
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        personal_data_log(
+            user=user, students=sorted(ids), context=context, service=service, now=now
+        )
+    return ids
+
+
 @transaction.atomic
 def contact_person_save(
     *, service: Service, name: str, phone: str, email: str, contact: ContactPerson | None = None

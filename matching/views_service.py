@@ -27,7 +27,6 @@ from .errors import DomainError
 from .exports import export_response
 from .forms import PAGE_SIZES, StatusForm, StudentFilterForm
 from .models import (
-    PERSONAL_DATA_STATUSES,
     Decision,
     PersonalDataAccess,
     SchoolYear,
@@ -397,20 +396,13 @@ def students_export(request, service, track):
     queryset = selectors.service_students(
         service=service, track=track, tab=form.current_tab, filters=form.to_filters(), now=now
     )
-    personal_ids = set(
-        queryset.prefetch_related(None)
-        .filter(own_status__in=[str(s) for s in PERSONAL_DATA_STATUSES])
-        .order_by()
-        .values_list("pk", flat=True)
+    personal_ids = services.personal_data_release(
+        user=request.user,
+        service=service,
+        students=queryset,
+        context=PersonalDataAccess.Context.EXPORT,
+        now=now,
     )
-    if personal_ids:
-        services.personal_data_log(
-            user=request.user,
-            students=sorted(personal_ids),
-            context=PersonalDataAccess.Context.EXPORT,
-            service=service,
-            now=now,
-        )
     queryset = queryset.prefetch_related(
         Prefetch(
             "decisions",
@@ -421,6 +413,7 @@ def students_export(request, service, track):
 
     def rows():
         for student in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            # Both: released (and logged) before sending, and still allowed for this row.
             personal = student.pk in personal_ids and selectors.personal_data_visible(
                 status=student.own_status
             )
