@@ -28,6 +28,8 @@ EDITOR_SNIPPETS = [
     ("notifications", "add_mailtemplate"),
     ("notifications", "change_mailtemplate"),
     ("notifications", "view_mailtemplate"),
+    # The helpdesk hours and contact shown on every public page (a site setting).
+    ("cms", "change_helpdesksettings"),
 ]
 EDITOR_PAGE_PERMISSIONS = [
     "add_page",

@@ -13,7 +13,8 @@ from matching.models import Track
 # Which main-menu entries each role may see, by menu item name (prefix match). Hiding is
 # only comfort: every view checks access itself.
 MENU_PREFIXES = {
-    "editor": ("explorer", "images", "documents", "snippets", "mail"),
+    # "settings" holds the helpdesk setting; Wagtail lists in it only what the user may edit.
+    "editor": ("explorer", "images", "documents", "snippets", "mail", "settings"),
     "service": ("students-", "contact-persons"),
     "school": ("school-",),
     "coordinator": ("region-",),

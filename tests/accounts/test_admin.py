@@ -151,7 +151,7 @@ def test_menu_shows_each_role_only_its_entries():
     )
     names = lambda role: [i.name for i in visible_menu_items(role, items)]  # noqa: E731
     assert names("operator") == [i.name for i in items]
-    assert names("editor") == ["explorer", "images", "documents", "snippets"]
+    assert names("editor") == ["explorer", "images", "documents", "snippets", "settings"]
     assert names("service") == ["students-secondary", "contact-persons"]
     assert names("school") == ["school-students"]
     assert names("coordinator") == ["region-progress"]
@@ -219,3 +219,16 @@ def test_production_settings_pass_deploy_check():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_editor_group_may_edit_the_helpdesk_setting(db):
+    from django.apps import apps
+    from wagtail.models import Site
+
+    from accounts.roles import ensure_role_groups
+
+    ensure_role_groups(apps)
+    client = logged_in(make_editor())
+    site = Site.objects.get(is_default_site=True)
+    response = client.get(f"/admin/settings/cms/helpdesksettings/{site.pk}/")
+    assert response.status_code == 200
