@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
-from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
@@ -35,8 +34,6 @@ class PasswordResetForm(WagtailPasswordResetForm):
     ):
         from accounts.services import _queue_mail
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
         base = context.get("base_url") or "{protocol}://{domain}".format(**context)
         path = reverse(
             "wagtailadmin_password_reset_confirm",
@@ -44,8 +41,6 @@ class PasswordResetForm(WagtailPasswordResetForm):
         )
         _queue_mail(
             to_email,
-            subject,
-            body,
             template_key="accounts_password_reset",
             context={"reset_url": base + path, "site_name": context.get("site_name", "")},
         )

@@ -10,9 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +32,7 @@ from matching.models import (
     SchoolUserObjectPermission,
     ServiceUserObjectPermission,
 )
+from notifications.services import outbox_queue
 
 ROLE_GROUPS = {
     Role.OPERATOR: OPERATORS_GROUP,
@@ -53,19 +52,10 @@ class AccountsError(Exception):
         self.message = message
 
 
-def _queue_mail(to: str, subject: str, body: str, *, template_key: str = "", context=None):
-    """Queue one e-mail so it leaves only if the surrounding transaction commits.
-
-    Goes through the notifications outbox when that exists (texts editable by editors,
-    delivered by Celery with retries); otherwise sends with Django's mailer on commit."""
-    try:
-        from notifications.services import outbox_queue
-    except ImportError:
-        outbox_queue = None
-    if outbox_queue is not None and template_key:
-        outbox_queue(to=to, template_key=template_key, context=dict(context or {}))
-        return
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+def _queue_mail(to: str, *, template_key: str, context: dict) -> None:
+    """Queue one e-mail in the notifications outbox: it leaves only if the surrounding
+    transaction commits, with the text editors keep under `template_key`."""
+    outbox_queue(to=to, template_key=template_key, context=dict(context))
 
 
 def _check_target(role, service, school, provinces):
@@ -96,11 +86,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         "expires_at": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    subject = _("Uitnodiging voor %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
-    body = render_to_string("accounts/mail/invitation.txt", context)
-    _queue_mail(
-        invitation.email, subject, body, template_key="accounts_invitation", context=context
-    )
+    _queue_mail(invitation.email, template_key="accounts_invitation", context=context)
 
 
 def _new_expiry():

@@ -9,6 +9,7 @@ from wagtail.admin.ui.components import Component
 from accounts import selectors
 from accounts.admin_views import AccessViewSetGroup
 from matching.models import Track
+from matching.selectors import round_summary_for_service
 
 # Which main-menu entries each role may see, by menu item name (prefix match). Hiding is
 # only comfort: every view checks access itself.
@@ -59,16 +60,9 @@ def _round_line(item, now) -> str:
 
 
 def _round_summary(service):
-    """What the current round allows this service; supplied by matching when it exists."""
-    try:
-        from matching.selectors import round_summary_for_service
-    except ImportError:
-        return None
+    """What the current round allows this service, one line per track."""
     now = timezone.now()
-    summary = round_summary_for_service(service, now)
-    if summary is None or isinstance(summary, str):
-        return summary
-    return [_round_line(item, now) for item in summary]
+    return [_round_line(item, now) for item in round_summary_for_service(service, now)]
 
 
 class WelcomePanel(Component):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.services import notify_school_of_acceptance
+
 from . import selectors
 from .errors import DomainError, StudentNotFound
 from .models import (
@@ -151,16 +153,9 @@ def decision_set_status(
             changed_at=now,
         )
         if status == Status.ACCEPTED:
-            _notify_school_of_acceptance(decision)
+            # Written to the outbox in this transaction: a rolled-back accept mails nobody.
+            notify_school_of_acceptance(decision)
     return decision
-
-
-def _notify_school_of_acceptance(decision: Decision) -> None:
-    from notifications import services as notifications
-
-    notify = getattr(notifications, "notify_school_of_acceptance", None)
-    if notify is not None:
-        notify(decision)
 
 
 def personal_data_log(

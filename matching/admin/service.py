@@ -36,10 +36,8 @@ SERVICE_ACTIONS = {"add", "change", "delete", "view"}
 
 
 def _service_of(user):
-    """The user's service, cached on the user object for the request."""
-    if not hasattr(user, "_matching_service_cache"):
-        user._matching_service_cache = service_for_user(user)
-    return user._matching_service_cache
+    """The user's service (accounts.selectors remembers it for the request)."""
+    return service_for_user(user)
 
 
 class ContactPersonPermissionPolicy(OperatorPermissionPolicy):
