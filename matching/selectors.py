@@ -106,11 +106,9 @@ def students_reachable_by(*, service: Service, track: str | None = None, now=Non
     return Student.objects.filter(q | accepted_q)
 
 
-def student_for_service(*, service: Service, pk, now=None, for_update=False) -> Student:
+def student_for_service(*, service: Service, pk, now=None) -> Student:
     """One student `service` may reach, or StudentNotFound whether it exists or not."""
     qs = students_reachable_by(service=service, now=now)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=pk)
     except (Student.DoesNotExist, ValueError, TypeError):

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,19 @@ from .models import (
 )
 
 ALREADY_PLACED = gettext_lazy("Deze leerling werd intussen door een andere dienst aanvaard.")
+
+
+def _share_lock_student(pk: int) -> None:
+    """Hold a shared lock on the student row until this acceptance commits.
+
+    A school's edit takes the row FOR UPDATE (school_services.student_update), so it waits
+    for the acceptance and then finds the student frozen. Shared locks do not block each
+    other, so the services racing at 12:00 are not queued behind one another; the partial
+    unique index still decides who wins. (SQLite serialises writers anyway.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM matching_student WHERE id = %s FOR SHARE", [pk])
 
 
 def _validate_acceptance(
@@ -73,11 +86,7 @@ def decision_set_status(
     """
     now = now or timezone.now()
     try:
-        # Accepting locks the student row: a school's edit of the same student waits for
-        # the acceptance (and then finds it frozen), and the racers queue up here.
-        student = selectors.student_for_service(
-            service=service, pk=student_id, now=now, for_update=status == Status.ACCEPTED
-        )
+        student = selectors.student_for_service(service=service, pk=student_id, now=now)
     except StudentNotFound:
         if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
             raise DomainError(ALREADY_PLACED) from None
@@ -91,6 +100,7 @@ def decision_set_status(
         raise DomainError(_("Deze status bestaat niet voor dit type leerling."), field="status")
 
     if status == Status.ACCEPTED:
+        _share_lock_student(student.pk)
         _validate_acceptance(
             service=service,
             student=student,
