@@ -116,38 +116,34 @@ class InvitationsViewSet(OperatorViewSet):
             {"form": form, "header_title": _("Persoon uitnodigen")},
         )
 
-    def resend(self, request, pk):
+    def _act(self, request, pk, action, success):
+        """POST only: run an invitation service and report its outcome in Dutch."""
         _require_operator(request)
         invitation = get_object_or_404(Invitation, pk=pk)
-        if request.method != "POST":
-            return redirect(self.get_url_name("index"))
-        try:
-            services.invitation_resend(invitation=invitation, by=request.user)
-        except services.AccountsError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("De uitnodiging voor %(email)s werd opnieuw verstuurd.")
-                % {"email": invitation.email},
-            )
+        if request.method == "POST":
+            try:
+                action(invitation=invitation, by=request.user)
+            except services.AccountsError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, success % {"email": invitation.email})
         return redirect(self.get_url_name("index"))
 
+    def resend(self, request, pk):
+        return self._act(
+            request,
+            pk,
+            services.invitation_resend,
+            _("De uitnodiging voor %(email)s werd opnieuw verstuurd."),
+        )
+
     def revoke(self, request, pk):
-        _require_operator(request)
-        invitation = get_object_or_404(Invitation, pk=pk)
-        if request.method != "POST":
-            return redirect(self.get_url_name("index"))
-        try:
-            services.invitation_revoke(invitation=invitation, by=request.user)
-        except services.AccountsError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("De uitnodiging voor %(email)s werd ingetrokken.") % {"email": invitation.email},
-            )
-        return redirect(self.get_url_name("index"))
+        return self._act(
+            request,
+            pk,
+            services.invitation_revoke,
+            _("De uitnodiging voor %(email)s werd ingetrokken."),
+        )
 
     def get_urlpatterns(self):
         return [

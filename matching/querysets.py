@@ -20,12 +20,6 @@ class StudentQuerySet(models.QuerySet):
     def placed(self):
         return self.filter(self.placed_q())
 
-    def preferring(self, service):
-        through = self.model.preferred_services.through
-        return self.filter(
-            Exists(through.objects.filter(student_id=OuterRef("pk"), service_id=service.pk))
-        )
-
     def accepted_by(self, service):
         from .models import Decision, Status
 

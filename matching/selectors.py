@@ -204,11 +204,6 @@ def decision_of(*, service: Service, student: Student) -> Decision | None:
     )
 
 
-def status_of(*, service: Service, student: Student) -> str:
-    decision = decision_of(service=service, student=student)
-    return decision.status if decision else Status.UNDECIDED
-
-
 def has_invited(*, service: Service, student: Student) -> bool:
     """Whether this service's history for the student holds `invited` (the dual rule)."""
     return StatusChange.objects.filter(

@@ -8,7 +8,6 @@ from matching.models import Milestone, Round, SchoolYear, Scope, Track
 from matching.timetable import (
     TimetableError,
     round_in_force,
-    rounds_timeline,
     school_year_close,
     school_year_create_from_default,
 )
@@ -151,15 +150,3 @@ def test_closing_the_school_year_ends_the_round_in_force():
     assert round_in_force(track=Track.SECONDARY, now=utc(2025, 10, 1), school_year=year) is None
     with pytest.raises(TimetableError):
         school_year_close(school_year=year, user=None)
-
-
-def test_timeline_merges_secondary_and_adult_rounds():
-    year = school_year_create_from_default(year=2025)
-    timeline = rounds_timeline(year)
-    assert [(row["kind"], row["number"], sorted(row["tracks"])) for row in timeline] == [
-        ("round", 1, ["dual"]),
-        ("round", 1, ["adult", "secondary"]),
-        ("round", 2, ["adult", "secondary"]),
-        ("round", 3, ["adult", "secondary"]),
-        ("milestone", None, ["adult", "secondary"]),
-    ]
