@@ -13,3 +13,7 @@ STORAGES = {
 }
 # Unit tests deliver the outbox inline; tests with a real worker switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
+# A fresh clone has no collected static files: serve them from the apps' folders
+# (as in development) rather than warning about a missing STATIC_ROOT on every request.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 @pytest.fixture
-def worker(postgres, real_redis, transactional_db):
+def worker(postgres, real_redis, transactional_db, tmp_path):
     """A real `celery worker` process using this test database and broker."""
     import redis
 
@@ -46,7 +46,8 @@ def worker(postgres, real_redis, transactional_db):
         "DATABASE_URL": database_url,
         "REDIS_URL": real_redis,
     }
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -69,8 +70,8 @@ def worker(postgres, real_redis, transactional_db):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"worker exited: {(ROOT / 'var' / 'test-worker.log').read_text()}")
-        if "ready." in (ROOT / "var" / "test-worker.log").read_text():
+            pytest.fail(f"worker exited: {log_path.read_text()}")
+        if "ready." in log_path.read_text():
             break
         time.sleep(0.2)
     else:
