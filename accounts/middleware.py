@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.selectors import role_for_user
+
 LOGIN_AT_KEY = "accounts_login_at"
 SEEN_AT_KEY = "accounts_seen_at"
 LOGIN_ID_KEY = "accounts_login_id"
@@ -46,8 +48,11 @@ class SessionGuardMiddleware:
         from accounts.models import UserSession
 
         session = request.session
-        current = UserSession.objects.filter(user=user).values_list("session_key", flat=True)
-        current = current.first()
+        try:
+            # Loaded with the user by accounts.backends (no query of its own).
+            current = user.current_session.session_key
+        except UserSession.DoesNotExist:
+            current = None
         # UserSession.session_key holds the id of the latest sign-in (see accounts.signals).
         if current is not None and current != session.get(LOGIN_ID_KEY):
             return str(REPLACED_MESSAGE)
@@ -70,6 +75,39 @@ class SessionGuardMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+# Where Wagtail's permission policies keep a user's page, collection and site permissions
+# for the rest of the request (wagtail.permission_policies: `permission_cache_name`).
+WAGTAIL_PERMISSION_CACHES = (
+    "_page_permission_cache",
+    "_collection_permission_cache",
+    "_site_permission_cache",
+)
+ROLES_WITHOUT_WAGTAIL_OBJECTS = frozenset({"service", "school", "coordinator"})
+
+
+class AdminRoleMiddleware:
+    """Service, school and coordinator logins never get Wagtail page, collection or site
+    permissions: their menus hide pages, images, documents and settings, and those views
+    refuse them. Recording that up front spares the three queries Wagtail's sidebar makes
+    on every admin page to find it out; should a group of theirs be given such a
+    permission by mistake, it is ignored (never widened). Place after SessionGuard."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith("/admin/")
+            and user is not None
+            and user.is_authenticated
+            and role_for_user(user) in ROLES_WITHOUT_WAGTAIL_OBJECTS
+        ):
+            for name in WAGTAIL_PERMISSION_CACHES:
+                setattr(user, name, [])
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

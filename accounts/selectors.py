@@ -80,11 +80,11 @@ def _school_for_user(user) -> School | None:
     return row.content_object if row else None
 
 
-def provinces_for_user(user) -> QuerySet[Province]:
-    """The provinces a regional coordinator follows (empty for everyone else)."""
+def province_ids_for_user(user) -> list[int]:
+    """The ids of the provinces a regional coordinator follows (empty for everyone else)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Province.objects.none()
-    ids = _memo(
+        return []
+    return _memo(
         user,
         "provinces",
         lambda: list(
@@ -96,7 +96,11 @@ def provinces_for_user(user) -> QuerySet[Province]:
             .values_list("pk", flat=True)
         ),
     )
-    return Province.objects.filter(pk__in=ids)
+
+
+def provinces_for_user(user) -> QuerySet[Province]:
+    """The provinces a regional coordinator follows (empty for everyone else)."""
+    return Province.objects.filter(pk__in=province_ids_for_user(user))
 
 
 def is_operator(user) -> bool:
@@ -122,7 +126,7 @@ def role_for_user(user) -> str | None:
         return "service"
     if school_for_user(user) is not None:
         return "school"
-    if provinces_for_user(user).exists():
+    if province_ids_for_user(user):
         return "coordinator"
     return None
 

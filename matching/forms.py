@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import ContactPerson, Province, School, Status, TransportMode
+from . import reference
+from .models import ContactPerson, School, Status
 from .querysets import is_postcode_filter
 from .selectors import StudentFilters
 
@@ -37,9 +38,11 @@ class StudentFilterForm(forms.Form):
 
     tab = forms.ChoiceField(choices=TABS, required=False)
     q = forms.CharField(label=_("Naam"), required=False, max_length=100)
-    province = forms.ModelMultipleChoiceField(
+    # Provinces and transport modes are reference data fixed in code (matching.reference):
+    # their choices and the filter use the codes, so the form costs no query.
+    province = forms.MultipleChoiceField(
         label=_("Provincie"),
-        queryset=Province.objects.order_by("name"),
+        choices=reference.province_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Niets gekozen = alle provincies."),
@@ -56,12 +59,11 @@ class StudentFilterForm(forms.Form):
         max_length=4,
         help_text=_("Volledig of de eerste twee cijfers."),
     )
-    transport = forms.ModelMultipleChoiceField(
+    transport = forms.MultipleChoiceField(
         label=_("Vervoersmiddelen"),
-        queryset=TransportMode.objects.order_by("position", "name"),
+        choices=reference.transport_mode_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        to_field_name="code",
     )
     order = forms.ChoiceField(label=_("Sorteren op"), choices=ORDER_CHOICES, required=False)
     per_page = forms.TypedChoiceField(
@@ -101,10 +103,10 @@ class StudentFilterForm(forms.Form):
         v = self.values
         return StudentFilters(
             name=v.get("q") or "",
-            provinces=tuple(p.pk for p in v.get("province") or ()),
+            provinces=tuple(v.get("province") or ()),
             school=v["school"].pk if v.get("school") else None,
             postcode=v.get("postcode") or "",
-            transport_modes=tuple(t.pk for t in v.get("transport") or ()),
+            transport_modes=tuple(v.get("transport") or ()),
             order=v.get("order") or "default",
         )
 
@@ -114,10 +116,10 @@ class StudentFilterForm(forms.Form):
         params = {
             "tab": self.current_tab,
             "q": v.get("q") or "",
-            "province": [str(p.pk) for p in v.get("province") or ()],
+            "province": list(v.get("province") or ()),
             "school": str(v["school"].pk) if v.get("school") else "",
             "postcode": v.get("postcode") or "",
-            "transport": [t.code for t in v.get("transport") or ()],
+            "transport": list(v.get("transport") or ()),
             "order": v.get("order") or "",
             "per_page": str(self.page_size) if self.page_size != DEFAULT_PAGE_SIZE else "",
         }

@@ -96,10 +96,14 @@ class SchoolYearQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
 
+    def in_force(self, now=None):
+        """Started school years the operator has not closed, the latest first."""
+        today = timezone.localdate(now or timezone.now())
+        return self.open().filter(starts_on__lte=today).order_by("-starts_on")
+
     def current(self, now=None):
         """The school year in force: the latest started one that the operator has not closed."""
-        today = timezone.localdate(now or timezone.now())
-        return self.open().filter(starts_on__lte=today).order_by("-starts_on").first()
+        return self.in_force(now).first()
 
 
 class SchoolYear(models.Model):

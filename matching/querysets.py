@@ -45,9 +45,10 @@ class StudentQuerySet(models.QuerySet):
             query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
         return self.filter(query)
 
-    def in_provinces(self, provinces):
-        provinces = [p for p in provinces or [] if p]
-        return self.filter(province__in=provinces) if provinces else self
+    def in_provinces(self, codes):
+        """Students living in one of these provinces (codes, e.g. "ANT")."""
+        codes = [c for c in codes or [] if c]
+        return self.filter(province__code__in=codes) if codes else self
 
     def at_school(self, school):
         return self.filter(school=school) if school else self
@@ -61,13 +62,14 @@ class StudentQuerySet(models.QuerySet):
             return self.filter(postcode=postcode)
         return self.filter(postcode__startswith=postcode[:2])
 
-    def with_transport_modes(self, modes):
-        modes = [m for m in modes or [] if m]
-        if not modes:
+    def with_transport_modes(self, codes):
+        """Students who can come by one of these transport modes (codes, e.g. "fiets")."""
+        codes = [c for c in codes or [] if c]
+        if not codes:
             return self
         through = self.model.transport_modes.through
         return self.filter(
-            Exists(through.objects.filter(student_id=OuterRef("pk"), transportmode__in=modes))
+            Exists(through.objects.filter(student_id=OuterRef("pk"), transportmode__code__in=codes))
         )
 
 

@@ -163,10 +163,10 @@ ORDERINGS = {
 @dataclass(frozen=True)
 class StudentFilters:
     name: str = ""
-    provinces: tuple = ()
+    provinces: tuple = ()  # province codes
     school: int | None = None
     postcode: str = ""
-    transport_modes: tuple = ()
+    transport_modes: tuple = ()  # transport mode codes
     order: str = "default"
 
     def apply(self, qs: QuerySet[Student]) -> QuerySet[Student]:

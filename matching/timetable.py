@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,21 @@ def round_in_force(*, track: str, now, school_year: SchoolYear | None = None) ->
     that round stays in force until the operator closes the school year.
     """
     return rounds_in_force(tracks=[track], now=now, school_year=school_year)[track]
+
+
+def year_and_round_in_force(*, track: str, now) -> tuple[SchoolYear | None, Round | None]:
+    """The current school year and `round_in_force` for `track`: one query once a round
+    has started (the usual case), two before the first round of the year."""
+    current_year = SchoolYear.objects.in_force(now).values("pk")[:1]
+    round_ = (
+        Round.objects.filter(school_year=Subquery(current_year), track=track, starts_at__lte=now)
+        .select_related("school_year")
+        .order_by("-starts_at")
+        .first()
+    )
+    if round_ is not None:
+        return round_.school_year, round_
+    return SchoolYear.objects.current(now), None
 
 
 def rounds_in_force(

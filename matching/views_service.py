@@ -29,13 +29,12 @@ from .forms import PAGE_SIZES, StatusForm, StudentFilterForm
 from .models import (
     Decision,
     PersonalDataAccess,
-    SchoolYear,
     Status,
     StatusChange,
     Student,
     Track,
 )
-from .timetable import round_in_force
+from .timetable import year_and_round_in_force
 
 TRACK_SLUGS = {
     Track.SECONDARY: "secondary",
@@ -158,8 +157,7 @@ def students_list(request, service, track):
     filters = form.to_filters()
     tab = form.current_tab
     # One look-up of the school year and the round in force, shared by tabs and banner.
-    school_year = SchoolYear.objects.current(now)
-    current_round = round_in_force(track=track, now=now, school_year=school_year)
+    school_year, current_round = year_and_round_in_force(track=track, now=now)
     moment = {"now": now, "school_year": school_year, "round": current_round}
     queryset = selectors.service_students(
         service=service, track=track, tab=tab, filters=filters, **moment

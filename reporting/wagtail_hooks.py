@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from accounts.selectors import is_operator, provinces_for_user
+from accounts.selectors import provinces_for_user, role_for_user
 
 from . import selectors, urls
 from .views import dashboard_context
@@ -30,12 +30,11 @@ class ReportingHomePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_reporting_panels(request, panels):
-    if is_operator(request.user):
+    role = _reporting_role(request)
+    if role == "operator":
         panels.append(ReportingHomePanel())
-        return
-    provinces = provinces_for_user(request.user)
-    if provinces.exists():
-        panels.append(ReportingHomePanel(provinces=provinces))
+    elif role == "coordinator":
+        panels.append(ReportingHomePanel(provinces=provinces_for_user(request.user)))
 
 
 @hooks.register("register_admin_urls")
@@ -44,15 +43,9 @@ def register_reporting_urls():
 
 
 def _reporting_role(request) -> str | None:
-    """'operator', 'coordinator' or None, worked out once per request for the menu."""
-    if not hasattr(request, "_reporting_role"):
-        role = None
-        if is_operator(request.user):
-            role = "operator"
-        elif provinces_for_user(request.user).exists():
-            role = "coordinator"
-        request._reporting_role = role
-    return request._reporting_role
+    """'operator', 'coordinator' or None, for the menu."""
+    role = role_for_user(request.user)
+    return role if role in ("operator", "coordinator") else None
 
 
 class OperatorMenuItem(MenuItem):

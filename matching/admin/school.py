@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from accounts.selectors import school_for_user
+from accounts.selectors import role_for_user
 from matching import views_school
 
 
@@ -13,9 +13,8 @@ class SchoolMenuItem(MenuItem):
     """Shown only to logins that work for a school."""
 
     def is_shown(self, request):
-        if not hasattr(request, "_matching_school"):
-            request._matching_school = school_for_user(request.user)
-        return request._matching_school is not None
+        # role_for_user stops at the first role found: a service login costs no school query.
+        return role_for_user(request.user) == "school"
 
 
 @hooks.register("register_admin_urls")

@@ -160,7 +160,7 @@ def test_second_service_accepting_the_same_student_sees_the_dutch_error(
 def test_export_downloads_the_filtered_tab(page, live_server, world):
     browser_login(page, live_server, "planning@zorg-antwerpen.be")
     wvl = Province.objects.get(code="WVL")
-    page.goto(live_server.url + LIST + f"?province={wvl.pk}")
+    page.goto(live_server.url + LIST + f"?province={wvl.code}")
     with page.expect_download() as info:
         page.get_by_test_id("export-csv").click()
     download = info.value

@@ -58,7 +58,7 @@ def test_export_honours_filters(service_client, students):
     wvl = Province.objects.get(code="WVL")
     only_bike = read_csv_bytes(body(service_client.get(URL + f"?transport={fiets.code}")))
     assert [r[0] for r in only_bike[1:]] == ["Aerts"]
-    only_wvl = read_csv_bytes(body(service_client.get(URL + f"?province={wvl.pk}")))
+    only_wvl = read_csv_bytes(body(service_client.get(URL + f"?province={wvl.code}")))
     assert [r[0] for r in only_wvl[1:]] == ["Baert"]
     by_postcode = read_csv_bytes(body(service_client.get(URL + "?postcode=80")))
     assert [r[0] for r in by_postcode[1:]] == ["Baert"]

@@ -1,0 +1,71 @@
+"""The query-saving auth backend and role middleware change how much is asked, not what is
+allowed."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission, Page
+from wagtail.users.models import UserProfile
+
+from accounts.backends import AccountsBackend
+from accounts.selectors import SERVICE_USERS_GROUP
+from tests.factories import ServiceFactory, UserFactory
+
+from .roles import PASSWORD, make_editor, make_service_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_permissions_are_djangos_own_union_of_user_and_group_permissions():
+    user = UserFactory()
+    group = Group.objects.create(name="Testgroep")
+    group.permissions.add(Permission.objects.get(codename="add_service"))
+    user.groups.add(group)
+    user.user_permissions.add(Permission.objects.get(codename="view_school"))
+
+    ours = AccountsBackend().get_all_permissions(_fresh(user))
+    djangos = ModelBackend().get_all_permissions(_fresh(user))
+    assert ours == djangos
+    assert {"matching.add_service", "matching.view_school"} <= ours
+
+
+def test_a_superuser_has_every_permission_and_an_inactive_user_none():
+    boss = UserFactory(is_superuser=True)
+    assert len(AccountsBackend().get_all_permissions(_fresh(boss))) == Permission.objects.count()
+    gone = UserFactory(is_active=False)
+    gone.user_permissions.add(Permission.objects.get(codename="view_school"))
+    assert AccountsBackend().get_all_permissions(_fresh(gone)) == set()
+
+
+def test_the_user_comes_with_profile_and_current_sign_in(client, django_assert_num_queries):
+    user = make_editor()
+    user.set_password(PASSWORD)
+    user.save()
+    UserProfile.get_for_user(user)
+    client.post("/admin/login/", {"username": user.email, "password": PASSWORD})
+    login_id = client.session["accounts_login_id"]
+    loaded = AccountsBackend().get_user(user.pk)
+    with django_assert_num_queries(0):
+        assert loaded.current_session.session_key == login_id
+        assert loaded.wagtail_userprofile.user_id == user.pk
+
+
+def test_a_page_permission_given_to_the_service_group_by_mistake_is_ignored(client):
+    user = make_service_user(ServiceFactory())
+    GroupPagePermission.objects.create(
+        group=Group.objects.get(name=SERVICE_USERS_GROUP),
+        page=Page.objects.get(depth=1),
+        permission=Permission.objects.get(codename="change_page"),
+    )
+    client.force_login(user)
+    response = client.get("/admin/pages/")
+    assert response.status_code in (302, 403)
+
+
+def test_an_editor_keeps_the_page_explorer(client):
+    client.force_login(make_editor())
+    assert client.get("/admin/pages/").status_code == 200
