@@ -195,7 +195,10 @@ def service_students(
         qs = students_accepted_by(service=service, track=track, now=now, school_year=school_year)
     else:
         qs = students_visible_to(service=service, track=track, now=now, round=round)
-    return for_listing(with_service_decision(filters.apply(qs), service=service))
+    qs = for_listing(with_service_decision(filters.apply(qs), service=service))
+    if track == Track.DUAL:
+        qs = with_invitation_history(qs, service=service)
+    return qs
 
 
 def decision_of(*, service: Service, student: Student) -> Decision | None:
@@ -226,14 +229,15 @@ def allowed_statuses_for(*, track: str, invited: bool) -> list[str]:
     return [str(c) for c in choices]
 
 
-def students_invited_by(*, service: Service, student_ids) -> set[int]:
-    """Which of these students `service` ever invited (one query for a whole list page)."""
-    return set(
-        StatusChange.objects.filter(
-            service=service, student_id__in=list(student_ids), to_status=Status.INVITED
+def with_invitation_history(qs: QuerySet[Student], *, service: Service) -> QuerySet[Student]:
+    """Annotate `invited_before`: whether `service`'s history for the student holds
+    `invited` (the dual rule of `has_invited`, for a whole list page in its own query)."""
+    return qs.annotate(
+        invited_before=Exists(
+            StatusChange.objects.filter(
+                service=service, student_id=OuterRef("pk"), to_status=Status.INVITED
+            )
         )
-        .values_list("student_id", flat=True)
-        .distinct()
     )
 
 

@@ -127,11 +127,14 @@ def _rows(service, students) -> list[Row]:
                 "mentor"
             )
         }
-    invited = set()
-    if any(s.track == Track.DUAL for s in students):
-        invited = selectors.students_invited_by(service=service, student_ids=ids)
+    # Dual lists come annotated with `invited_before` (selectors.with_invitation_history).
     return [
-        Row(s, service=service, invited=s.pk in invited, decision=decisions.get(s.pk))
+        Row(
+            s,
+            service=service,
+            invited=getattr(s, "invited_before", False),
+            decision=decisions.get(s.pk),
+        )
         for s in students
     ]
 

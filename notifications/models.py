@@ -53,12 +53,23 @@ class Outbox(models.Model):
         QUEUED = "queued", _("In wachtrij")
         SENT = "sent", _("Verzonden")
         FAILED = "failed", _("Mislukt")
+        CANCELLED = "cancelled", _("Geannuleerd")
 
     to = models.EmailField(_("aan"))
     subject = models.CharField(_("onderwerp"), max_length=255)
     body = models.TextField(_("tekst"))
     template_key = models.CharField(_("soort"), max_length=50, blank=True)
     dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # The student this mail names (acceptance notices), so that anonymising the school year
+    # can cancel and empty such a mail while it is still unsent.
+    student = models.ForeignKey(
+        "matching.Student",
+        verbose_name=_("leerling"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -18,9 +18,11 @@ from matching.models import (
     Round,
     School,
     SchoolUserObjectPermission,
+    SchoolYear,
     Service,
     ServiceUserObjectPermission,
     Status,
+    Student,
     Track,
 )
 
@@ -82,7 +84,12 @@ def mail_render(*, template_key: str, context: dict) -> tuple[str, str]:
 
 
 def outbox_queue(
-    *, to: str, template_key: str, context: dict, dedup_key: str | None = None
+    *,
+    to: str,
+    template_key: str,
+    context: dict,
+    dedup_key: str | None = None,
+    student: Student | None = None,
 ) -> Outbox | None:
     """Write one mail to the outbox in the caller's transaction and deliver it after commit.
 
@@ -90,7 +97,14 @@ def outbox_queue(
     caller's transaction rolls back, the row and its delivery vanish together.
     """
     subject, body = mail_render(template_key=template_key, context=context)
-    row = Outbox(to=to, subject=subject, body=body, template_key=template_key, dedup_key=dedup_key)
+    row = Outbox(
+        to=to,
+        subject=subject,
+        body=body,
+        template_key=template_key,
+        dedup_key=dedup_key,
+        student=student,
+    )
     try:
         with transaction.atomic():
             row.save()
@@ -204,15 +218,30 @@ def outbox_retry_sweep(*, now=None, grace: dt.timedelta = RETRY_GRACE) -> int:
 
 
 def outbox_retry(*, outbox: Outbox) -> Outbox:
-    """Operator action: put a failed mail back in the queue."""
+    """Operator action: put a failed mail back in the queue (a sent or cancelled one stays)."""
     with transaction.atomic():
         row = Outbox.objects.select_for_update().get(pk=outbox.pk)
-        if row.status != Outbox.Status.SENT:
+        if row.status in (Outbox.Status.QUEUED, Outbox.Status.FAILED):
             row.status = Outbox.Status.QUEUED
             row.attempts = 0
             row.save(update_fields=["status", "attempts"])
             transaction.on_commit(lambda: outbox_enqueue([row.pk]))
     return row
+
+
+def outbox_cancel_for_school_year(*, school_year: SchoolYear) -> int:
+    """Cancel and empty every unsent mail that names a student of `school_year` (part of
+    anonymising the year): it will not leave, and its text is gone. Returns how many."""
+    return (
+        Outbox.objects.filter(student__school_year=school_year)
+        .exclude(status__in=[Outbox.Status.SENT, Outbox.Status.CANCELLED])
+        .update(
+            status=Outbox.Status.CANCELLED,
+            subject=str(REDACTED),
+            body=str(REDACTED),
+            last_error="",
+        )
+    )
 
 
 # Recipients --------------------------------------------------------------------------
@@ -422,6 +451,7 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
                 to=email,
                 template_key="student_accepted_school",
                 context={**context, "naam": name},
+                student=student,
             )
         )
     return rows
@@ -430,6 +460,7 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
 __all__ = [
     "mail_render",
     "notify_school_of_acceptance",
+    "outbox_cancel_for_school_year",
     "outbox_deliver",
     "outbox_enqueue",
     "outbox_queue",

@@ -49,7 +49,8 @@ register_snippet(MailTemplateViewSet)
 class OutboxIndexView(IndexView):
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
-        if instance.status != Outbox.Status.SENT and is_operator(self.request.user):
+        retryable = instance.status in (Outbox.Status.QUEUED, Outbox.Status.FAILED)
+        if retryable and is_operator(self.request.user):
             buttons.append(
                 ListingButton(
                     _("Opnieuw proberen"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import is_operator
 from matching.errors import DomainError
 from matching.models import Decision, SchoolYear, Student
+from notifications.services import outbox_cancel_for_school_year
 
 from .models import OperatorExport, YearAnonymisation
 
@@ -50,7 +51,8 @@ def school_year_anonymise(
     Refused unless the user is an operator, typed the school year's name, the school year
     has ended (or was closed) and a complete operator export of it exists. Cleared: national
     register number, the student's e-mail and phone, the supervisor's name, e-mail and phone,
-    remarks, the import key and the services' notes; names become "Leerling <id>". Track,
+    remarks, the import key and the services' notes; unsent mails naming a student are
+    cancelled and emptied; names become "Leerling <id>". Track,
     province, school, postcode, decisions and history stay, so every figure is unchanged.
     Runs at most once per school year (the audit row is one-to-one with the year).
     """
@@ -92,6 +94,8 @@ def school_year_anonymise(
     )
     # A service's note may describe the student; the decision itself is a statistic.
     Decision.objects.filter(student__school_year=school_year).exclude(note="").update(note="")
+    # An acceptance notice still waiting (queued or failed) names the student: cancel it.
+    outbox_cancel_for_school_year(school_year=school_year)
     school_year.anonymised_at = now
     school_year.save(update_fields=["anonymised_at"])
     return YearAnonymisation.objects.create(

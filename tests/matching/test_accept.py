@@ -198,3 +198,74 @@ def test_fifty_services_accept_same_student_exactly_one_wins(postgres):
         assert StatusChange.objects.filter(student=student).count() == 1
         assert Decision.objects.filter(student=student).count() == 1
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_school_edit_waits_for_an_acceptance_in_flight_then_finds_the_student_frozen(
+    postgres,
+):
+    """The acceptance holds a shared lock on the student row until it commits; the school's
+    edit (FOR UPDATE) must wait for it, then refuse, instead of slipping a new address in
+    under a placement the service is committing. Real connections, real locks."""
+    from matching import school_services
+
+    rnd = RoundFactory(scope=Scope.ALL, track=Track.SECONDARY)
+    student = StudentFactory(school_year=rnd.school_year, postcode="9000", municipality="Gent")
+    service = ServiceFactory()
+    mentor = ContactPersonFactory(service=service)
+    accepted = threading.Event()
+    release = threading.Event()
+    edit_done = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def service_accepts():
+        try:
+            with transaction.atomic():
+                accept(service, student, None, mentor=mentor)
+                accepted.set()
+                # Still inside the transaction: the row stays share-locked until commit.
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def school_edits():
+        try:
+            school_services.student_update(
+                school=student.school,
+                user=None,
+                student_id=student.pk,
+                data={"postcode": "2000", "municipality": "Antwerpen"},
+            )
+            outcome["edit"] = "saved"
+        except DomainError as exc:
+            outcome["edit"] = str(exc.message)
+        finally:
+            edit_done.set()
+            connections.close_all()
+
+    acceptor = threading.Thread(target=service_accepts)
+    acceptor.start()
+    assert accepted.wait(timeout=30)
+    editor = threading.Thread(target=school_edits)
+    editor.start()
+    # The edit is blocked on the row lock, not merely slow: PostgreSQL shows it waiting.
+    waiting = False
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            waiting = cursor.fetchone()[0] == 1
+        if waiting:
+            break
+        threading.Event().wait(0.05)
+    assert waiting and not edit_done.is_set()
+    release.set()
+    acceptor.join(timeout=30)
+    editor.join(timeout=30)
+
+    assert outcome["edit"] == str(school_services.FROZEN)
+    student.refresh_from_db()
+    assert (student.postcode, student.municipality) == ("9000", "Gent")
+    assert Decision.objects.get(student=student).status == Status.ACCEPTED

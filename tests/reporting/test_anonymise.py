@@ -133,3 +133,46 @@ def test_anonymise_view_asks_for_confirmation_and_then_anonymises(client, popula
     assert not any(nrn for nrn, *_rest in personal_values(year))
     index = client.get(reverse("reporting:index")).content.decode()
     assert "Nog geen schooljaar geanonimiseerd" not in index
+
+
+@pytest.mark.django_db
+def test_anonymising_cancels_unsent_acceptance_notices_naming_its_students(
+    population,  # noqa: F811
+    year,
+    frozen,
+):
+    from notifications.models import Outbox
+    from notifications.services import notify_school_of_acceptance, outbox_retry
+    from tests.notifications.helpers import school_login
+
+    user = operator()
+    student = Student.objects.filter(school_year=year).first()
+    decision = factories.DecisionFactory(student=student, status="not_accepted")
+    other_year = factories.SchoolYearFactory(
+        name="2026-2027", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2027, 5, 31)
+    )
+    other_decision = factories.DecisionFactory(
+        student=factories.StudentFactory(school_year=other_year), status="not_accepted"
+    )
+    # Written but never delivered (say the broker was down): queued and failed rows.
+    Outbox.objects.all().delete()
+    school_login(student.school)
+    school_login(other_decision.student.school)
+    # (Inside the test's transaction the after-commit delivery never runs.)
+    waiting = notify_school_of_acceptance(decision)[0]
+    failed = notify_school_of_acceptance(decision)[0]
+    kept = notify_school_of_acceptance(other_decision)[0]
+    Outbox.objects.filter(pk=failed.pk).update(status=Outbox.Status.FAILED)
+    assert student.last_name in Outbox.objects.get(pk=waiting.pk).body
+
+    export_year(year, user)
+    frozen.move_to(AFTER_YEAR)
+    services.school_year_anonymise(school_year=year, user=user, confirmation="2025-2026")
+
+    for row in Outbox.objects.filter(pk__in=[waiting.pk, failed.pk]):
+        assert row.status == Outbox.Status.CANCELLED
+        assert student.last_name not in row.body + row.subject
+        # The operator cannot put a cancelled mail back in the queue.
+        assert outbox_retry(outbox=row).status == Outbox.Status.CANCELLED
+    kept.refresh_from_db()
+    assert kept.status == Outbox.Status.QUEUED and kept.student_id == other_decision.student_id
