@@ -235,7 +235,12 @@ class Round(models.Model):
 class Milestone(models.Model):
     """A date on the timetable that changes no visibility (e.g. the placement target)."""
 
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="milestones")
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("schooljaar"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
     name = models.CharField(_("naam"), max_length=120)
     tracks = models.CharField(_("types"), max_length=60, help_text="secondary,adult")
     starts_at = models.DateTimeField(_("start"))
@@ -485,11 +490,15 @@ class Student(models.Model):
                 errors["national_register_number"] = exc.messages
         if self.postcode:
             try:
-                self.postcode = postcodes.clean_postcode(self.postcode)
+                self.postcode = postcodes.known_postcode(self.postcode)
                 self.province = Province.for_postcode(self.postcode)
                 if not self.municipality:
                     known = postcodes.municipalities_for(self.postcode)
                     self.municipality = known[0] if known else ""
+                if not self.municipality:
+                    errors["municipality"] = _(
+                        "Vul de gemeente in: bij deze postcode kennen we ze niet."
+                    )
             except ValidationError as exc:
                 errors["postcode"] = exc.messages
         if (
@@ -631,11 +640,22 @@ class PersonalDataAccess(models.Model):
         OPERATOR = "operator", _("Beheerder")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        Student, verbose_name=_("leerling"), on_delete=models.CASCADE, related_name="+"
+    )
     service = models.ForeignKey(
-        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Service,
+        verbose_name=_("dienst"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     context = models.CharField(_("context"), max_length=10, choices=Context.choices)
     accessed_at = models.DateTimeField(_("op"), default=timezone.now)

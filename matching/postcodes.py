@@ -98,6 +98,18 @@ def _municipalities() -> dict[str, list[str]]:
     return table
 
 
+def known_postcode(postcode) -> str:
+    """`clean_postcode`, and for Flanders and Brussels (where the municipality table is
+    complete) also that the postcode exists. Walloon postcodes are checked for form only."""
+    text = clean_postcode(postcode)
+    if province_code_for(text) in FLEMISH_AND_BRUSSELS and text not in _municipalities():
+        raise ValidationError(
+            _("Postcode %(postcode)s bestaat niet in Vlaanderen of Brussel.") % {"postcode": text},
+            code="postcode",
+        )
+    return text
+
+
 def municipalities_for(postcode) -> list[str]:
     """Known municipalities (deelgemeenten) for a postcode, main one first; may be empty."""
     return list(_municipalities().get(clean_postcode(postcode), []))

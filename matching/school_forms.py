@@ -13,6 +13,13 @@ PLACEMENT_CHOICES = (
 )
 
 
+class ServiceChoiceField(forms.ModelMultipleChoiceField):
+    """Services as "name (municipality)", so the search box finds them by either."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.municipality})" if obj.municipality else obj.name
+
+
 class StudentForm(forms.ModelForm):
     """Every field a school fills in. The national register number is never put back in
     the form after saving: on edit it is empty, with the last four digits as a hint."""
@@ -28,9 +35,11 @@ class StudentForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    preferred_services = forms.ModelMultipleChoiceField(
+    preferred_services = ServiceChoiceField(
         label=_("Voorkeursdiensten"),
-        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        queryset=Service.objects.filter(is_active=True)
+        .order_by("name")
+        .only("pk", "name", "municipality"),
         widget=forms.SelectMultiple(attrs={"data-school-filterable": "", "size": 8}),
         required=False,
         help_text=_("Typ om te zoeken; houd Ctrl ingedrukt om meer dan één dienst te kiezen."),

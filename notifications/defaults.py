@@ -35,6 +35,35 @@ een volledig zicht houden op de aanvaarde stageplaatsen.
 """
         + SIGNATURE,
     ),
+    "round_started_school": (
+        "Start van een ronde (scholen)",
+        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
+        "Stagematching: {{ ronde }} is gestart",
+        """Beste {{ naam }},
+
+Vandaag om {{ start }} startte {{ ronde }} ({{ type }}) van stagematching voor schooljaar
+{{ schooljaar }}. De diensten gezinszorg zien in deze ronde: {{ zichtbaarheid }}.
+De ronde loopt tot {{ einde }}.
+
+Op {{ site_url }} volgt u welke van uw leerlingen al een stageplaats kregen. Controleer
+of de gegevens van uw leerlingen kloppen: zodra een dienst een leerling aanvaardt, kunt u
+enkel de opmerkingen nog wijzigen.
+"""
+        + SIGNATURE,
+    ),
+    "round_ended_school": (
+        "Einde van een ronde (scholen)",
+        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
+        "Stagematching: {{ ronde }} is afgelopen",
+        """Beste {{ naam }},
+
+{{ ronde }} ({{ type }}) van stagematching voor schooljaar {{ schooljaar }} liep af op
+{{ einde }}. Op {{ site_url }} ziet u welke van uw leerlingen een stageplaats kregen en
+welke nog niet. Heeft een leerling intussen zelf een stageplaats gevonden of stopt hij
+met de opleiding? Laat het ons weten.
+"""
+        + SIGNATURE,
+    ),
     "reminder_undecided": (
         "Herinnering: onbesliste aanvragen",
         "naam, dienst, aantal, per_type, datum, site_url",

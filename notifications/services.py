@@ -295,16 +295,17 @@ def round_mailing_write(*, round_: Round, event: str) -> int:
     (dedup key round:<pk>:<event>:<user>, unique). Returns the number of new rows."""
     if RoundMailing.objects.select_for_update().filter(round=round_, event=event).exists():
         return 0
-    template_key = f"round_{event}"
     base = _round_context(round_)
-    render = mail_renderer(template_key)
+    # Services and schools get their own text (a school gives no statuses).
+    for_services = (f"round_{event}", mail_renderer(f"round_{event}"))
+    for_schools = (f"round_{event}_school", mail_renderer(f"round_{event}_school"))
     recipients = {}
     for row in service_logins():
-        recipients.setdefault(row.user_id, row.user)
+        recipients.setdefault(row.user_id, (row.user, for_services))
     for row in school_logins(kinds=SCHOOL_KINDS_FOR_TRACK[round_.track]):
-        recipients.setdefault(row.user_id, row.user)
+        recipients.setdefault(row.user_id, (row.user, for_schools))
     rows = []
-    for user in recipients.values():
+    for user, (template_key, render) in recipients.values():
         context = {**base, "naam": _name(user)}
         subject, body = render(context)
         rows.append(

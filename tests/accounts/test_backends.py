@@ -9,9 +9,17 @@ from wagtail.users.models import UserProfile
 
 from accounts.backends import AccountsBackend
 from accounts.selectors import SERVICE_USERS_GROUP
-from tests.factories import ServiceFactory, UserFactory
+from matching.models import Province
+from tests.factories import SchoolFactory, ServiceFactory, UserFactory
 
-from .roles import PASSWORD, make_editor, make_service_user
+from .roles import (
+    PASSWORD,
+    make_coordinator,
+    make_editor,
+    make_operator,
+    make_school_user,
+    make_service_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +28,41 @@ def _fresh(user):
     return type(user).objects.get(pk=user.pk)
 
 
-def test_permissions_are_djangos_own_union_of_user_and_group_permissions():
-    user = UserFactory()
+def test_an_operators_permissions_are_djangos_own_union_of_user_and_group_permissions():
+    user = make_operator()
     group = Group.objects.create(name="Testgroep")
-    group.permissions.add(Permission.objects.get(codename="add_service"))
+    group.permissions.add(Permission.objects.get(codename="change_user"))
     user.groups.add(group)
     user.user_permissions.add(Permission.objects.get(codename="view_school"))
 
     ours = AccountsBackend().get_all_permissions(_fresh(user))
     djangos = ModelBackend().get_all_permissions(_fresh(user))
     assert ours == djangos
-    assert {"matching.add_service", "matching.view_school"} <= ours
+    assert {"accounts.change_user", "matching.view_school"} <= ours
+
+
+@pytest.mark.parametrize("role", ["service", "school", "coordinator", None])
+def test_other_logins_keep_only_admin_access_whatever_they_were_given(role):
+    if role == "service":
+        user = make_service_user(ServiceFactory())
+    elif role == "school":
+        user = make_school_user(SchoolFactory())
+    elif role == "coordinator":
+        user = make_coordinator(Province.objects.first())
+    else:
+        user = UserFactory()
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    Group.objects.get_or_create(name="Per ongeluk")[0].user_set.add(user)
+    Group.objects.get(name="Per ongeluk").permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["accounts", "matching"])
+    )
+
+    user = _fresh(user)
+    assert user.get_all_permissions() == {"wagtailadmin.access_admin"}
+    assert not user.has_perm("auth.change_group")
+    assert not user.has_perm("accounts.change_user")
+    assert not user.has_perm("matching.view_student")
 
 
 def test_a_superuser_has_every_permission_and_an_inactive_user_none():

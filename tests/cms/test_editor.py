@@ -1,14 +1,16 @@
-"""An editor (pages permissions only, not a superuser) creates and publishes pages."""
+"""An editor (the Redacteurs group, not a superuser) creates and publishes pages."""
 
 import io
 
-from django.contrib.auth.models import Group, Permission
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.core.management import call_command
-from wagtail.models import GroupPagePermission
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from accounts.models import User
+from accounts.roles import ensure_role_groups
+from accounts.selectors import EDITORS_GROUP
 from cms.models import ContactPage, ContentPage, FaqPage, HomePage, TimetablePage
 
 
@@ -17,14 +19,11 @@ class EditorPublishesPagesTests(WagtailPageTestCase):
     def setUpTestData(cls):
         call_command("seed_cms", stdout=io.StringIO())
         cls.home = HomePage.objects.get()
-        group = Group.objects.create(name="Redacteurs (test)")
-        group.permissions.add(Permission.objects.get(codename="access_admin"))
-        for permission_type in ["add", "change", "publish"]:
-            GroupPagePermission.objects.create(
-                group=group, page=cls.home, permission_type=permission_type
-            )
+        # The product's own editors group, as the role set-up makes it (a transactional
+        # test elsewhere may have flushed it: set it up again, which only adds).
+        ensure_role_groups(django_apps)
         cls.editor = User.objects.create_user(email="redacteur@example.be", password="x" * 12)
-        cls.editor.groups.add(group)
+        cls.editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
 
     def setUp(self):
         self.client.force_login(self.editor)
@@ -96,8 +95,7 @@ class EditorPublishesPagesTests(WagtailPageTestCase):
     def test_editor_edits_helpdesk_settings(self):
         from wagtail.models import Site
 
-        # Editors get the setting's change permission from the accounts app; grant it here.
-        self.editor.user_permissions.add(Permission.objects.get(codename="change_helpdesksettings"))
+        # The Redacteurs group holds the setting's change permission (accounts.roles).
         site = Site.objects.get(is_default_site=True)
         url = f"/admin/settings/cms/helpdesksettings/{site.pk}/"
         self.assertEqual(self.client.get(url).status_code, 200)

@@ -74,3 +74,15 @@ def test_postcode_gives_province(postcode, province):
 def test_bad_postcode_is_refused(bad):
     with pytest.raises(ValidationError):
         postcodes.province_code_for(bad)
+
+
+@pytest.mark.parametrize("postcode", ["2000", "2070", "1000", "9000", "8400", "3500", "4000"])
+def test_existing_postcodes_are_known(postcode):
+    assert postcodes.known_postcode(postcode) == postcode
+
+
+@pytest.mark.parametrize("postcode", ["2999", "1111", "8999", "3999"])
+def test_postcodes_that_do_not_exist_in_flanders_or_brussels_are_refused(postcode):
+    with pytest.raises(ValidationError) as exc:
+        postcodes.known_postcode(postcode)
+    assert "bestaat niet in Vlaanderen of Brussel" in exc.value.messages[0]

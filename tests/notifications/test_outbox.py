@@ -28,6 +28,8 @@ def test_shipped_templates_exist_in_dutch():
     assert {
         "round_started",
         "round_ended",
+        "round_started_school",
+        "round_ended_school",
         "reminder_undecided",
         "accounts_invitation",
         "accounts_password_reset",

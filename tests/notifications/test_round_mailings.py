@@ -69,6 +69,15 @@ def test_sweep_at_round_1_start_mails_services_and_the_schools_of_each_track(peo
     assert all(row.status == Outbox.Status.SENT for row in Outbox.objects.all())
     assert len(mail.outbox) == 8
     assert "Ronde 1 is gestart" in mail.outbox[0].subject
+    # Schools get the schools' text: they follow their students, they give no statuses.
+    schools = {people["secondary_school"].email, people["cvo"].email}
+    for row in Outbox.objects.all():
+        expected = "round_started_school" if row.to in schools else "round_started"
+        assert row.template_key == expected
+    to_school = next(m for m in mail.outbox if m.to[0] in schools)
+    assert "status" not in to_school.body and "uw leerlingen" in to_school.body
+    to_service = next(m for m in mail.outbox if m.to[0] not in schools)
+    assert "status te geven" in to_service.body
 
 
 def test_running_the_sweep_twice_sends_nothing_new(people, sweep_at):
@@ -106,7 +115,7 @@ def test_each_boundary_mails_its_event_once(people, sweep_at):
     ]
     for moment, new in expected:
         assert (moment, sweep_at(moment)) == (moment, new)
-    assert Outbox.objects.filter(template_key="round_ended").count() == 24
+    assert Outbox.objects.filter(template_key__startswith="round_ended").count() == 24
     assert Outbox.objects.count() == len(mail.outbox) == 48
 
 

@@ -18,6 +18,9 @@ def setup(transactional_db, request):
     school = request.getfixturevalue("school")
     request.getfixturevalue("year")
     factories.ServiceFactory(name="Familiehulp Antwerpen", code="FH-ANT")
+    factories.ServiceFactory(
+        name="Thuiszorg West", code="TZ-W", postcode="8000", municipality="Brugge"
+    )
     user = make_school_user(school)
     return user
 
@@ -74,8 +77,14 @@ def test_register_one_student_with_the_form(page, live_server, setup, school, mo
     page.fill("#id_national_register_number", "1234")
     page.fill("#id_postcode", "2018")
     page.check("text=Fiets")
+    # The search box finds a service by its municipality as well as by its name.
+    page.fill("[data-filter-for=id_preferred_services]", "brugge")
+    options = page.locator("#id_preferred_services option")
+    assert options.evaluate_all("os => os.filter(o => !o.hidden).map(o => o.text)") == [
+        "Thuiszorg West (Brugge)"
+    ]
     page.fill("[data-filter-for=id_preferred_services]", "famil")
-    page.select_option("#id_preferred_services", label="Familiehulp Antwerpen")
+    page.select_option("#id_preferred_services", label="Familiehulp Antwerpen (Antwerpen)")
     page.click("button:has-text('Bewaren')")
     page.wait_for_selector(".error-message")
     assert "11 cijfers" in page.inner_text("[data-field=national_register_number]")

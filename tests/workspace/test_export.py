@@ -92,3 +92,60 @@ def test_export_links_on_list_page_carry_the_filters(service_client, students):
     assert csv_url.startswith(URL)
     for part in ("q=aerts", "postcode=20", "order=name", "tab=open", "format=csv"):
         assert part in csv_url
+
+
+def _bulk_students(year, count):
+    """`count` visible secondary students, inserted in bulk (no factory per row)."""
+    from django.utils import timezone
+
+    from matching.models import Student
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+    antwerp = province("ANT")
+    start = Student.objects.count()
+    past = timezone.now() - timezone.timedelta(days=3)
+    Student.objects.bulk_create(
+        [
+            Student(
+                school_year=year,
+                school=school,
+                track="secondary",
+                first_name=f"Voornaam{start + i}",
+                last_name=f"Achternaam{start + i}",
+                postcode="2000",
+                municipality="Antwerpen",
+                province=antwerp,
+                registered_at=past,
+                visible_from=past,
+            )
+            for i in range(count)
+        ],
+        batch_size=1000,
+    )
+
+
+def _export_peak(client, fmt):
+    import tracemalloc
+
+    tracemalloc.start()
+    response = client.get(URL + ("?format=xlsx" if fmt == "xlsx" else ""))
+    size = sum(len(piece) for piece in response.streaming_content)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return size, peak
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_memory_stays_flat_as_the_rows_grow(service_client, open_round, fmt):
+    from matching.views_service import EXPORT_CHUNK
+
+    # Both sizes span more than one chunk of rows, so both peaks hold a full chunk.
+    _bulk_students(open_round.school_year, EXPORT_CHUNK + 500)
+    size_small, peak_small = _export_peak(service_client, fmt)
+    _bulk_students(open_round.school_year, 3 * EXPORT_CHUNK)
+    size_big, peak_big = _export_peak(service_client, fmt)
+
+    assert size_big > 2.5 * size_small  # the rows really were exported
+    # Over three times the rows, about the same peak: one chunk at a time, never all rows.
+    assert peak_big < peak_small * 1.5 + 1024 * 1024, (peak_small, peak_big)
