@@ -84,29 +84,49 @@ WAGTAIL_PERMISSION_CACHES = (
     "_collection_permission_cache",
     "_site_permission_cache",
 )
-ROLES_WITHOUT_WAGTAIL_OBJECTS = frozenset({"service", "school", "coordinator"})
+
+
+# What a service, school or coordinator login may open in the admin, by the first path
+# segment after /admin/: Wagtail's frame (dashboard, sign-in and -out, own account, icons,
+# translations, dismissed hints) and the role's own screens. Everything else of the admin
+# (Wagtail's choosers, its API, pages, images, documents, reports, users...) is refused
+# before any view runs, whatever a view would check itself.
+ADMIN_FRAME = frozenset(
+    {"", "account", "login", "logout", "password_reset", "jsi18n", "sprite", "dismissibles"}
+)
+OWN_ADMIN_SECTIONS = {
+    "service": frozenset({"service", "contact-persons"}),
+    "school": frozenset({"school"}),
+    "coordinator": frozenset({"rapportering"}),
+}
+NOT_YOURS = gettext_lazy("U hebt geen toegang tot deze pagina.")
 
 
 class AdminRoleMiddleware:
-    """Service, school and coordinator logins never get Wagtail page, collection or site
-    permissions: their menus hide pages, images, documents and settings, and those views
-    refuse them. Recording that up front spares the three queries Wagtail's sidebar makes
-    on every admin page to find it out; should a group of theirs be given such a
-    permission by mistake, it is ignored (never widened). Place after SessionGuard."""
+    """Keeps service, school and coordinator logins inside their part of the admin.
+
+    1. Only the sections in ADMIN_FRAME and OWN_ADMIN_SECTIONS[role] answer them; any other
+       admin URL redirects to the dashboard with a Dutch message.
+    2. They never get Wagtail page, collection or site permissions: recording that up
+       front spares the three queries Wagtail's sidebar makes on every admin page to find
+       it out (a group given such a permission by mistake widens nothing).
+    Place after SessionGuard."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.prefix = "/admin/"
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            request.path.startswith("/admin/")
-            and user is not None
-            and user.is_authenticated
-            and role_for_user(user) in ROLES_WITHOUT_WAGTAIL_OBJECTS
-        ):
-            for name in WAGTAIL_PERMISSION_CACHES:
-                setattr(user, name, [])
+        if request.path.startswith(self.prefix) and user is not None and user.is_authenticated:
+            role = role_for_user(user)
+            if role in OWN_ADMIN_SECTIONS:
+                section = request.path[len(self.prefix) :].split("/", 1)[0]
+                if section not in ADMIN_FRAME | OWN_ADMIN_SECTIONS[role]:
+                    messages.error(request, str(NOT_YOURS))
+                    return redirect("wagtailadmin_home")
+                for name in WAGTAIL_PERMISSION_CACHES:
+                    setattr(user, name, [])
         return self.get_response(request)
 
 

@@ -87,20 +87,22 @@ def ensure_role_groups(apps) -> None:
     )
     groups[OPERATORS_GROUP].permissions.add(*operator_perms, *_perms(Permission, OPERATOR_EXTRA))
 
-    editors = groups[EDITORS_GROUP]
-    editors.permissions.add(*_perms(Permission, EDITOR_SNIPPETS))
+    # Editors edit the public site; operators can do everything (DESIGN.md), so they
+    # hold the editors' rights as well.
     root_page = Page.objects.filter(depth=1).first()
-    if root_page is not None:
-        for perm in _perms(Permission, [("wagtailcore", c) for c in EDITOR_PAGE_PERMISSIONS]):
-            GroupPagePermission.objects.get_or_create(
-                group=editors, page=root_page, permission=perm
-            )
     root_collection = Collection.objects.filter(depth=1).first()
-    if root_collection is not None:
-        for perm in _perms(Permission, EDITOR_COLLECTION_PERMISSIONS):
-            GroupCollectionPermission.objects.get_or_create(
-                group=editors, collection=root_collection, permission=perm
-            )
+    for group in (groups[EDITORS_GROUP], groups[OPERATORS_GROUP]):
+        group.permissions.add(*_perms(Permission, EDITOR_SNIPPETS))
+        if root_page is not None:
+            for perm in _perms(Permission, [("wagtailcore", c) for c in EDITOR_PAGE_PERMISSIONS]):
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=perm
+                )
+        if root_collection is not None:
+            for perm in _perms(Permission, EDITOR_COLLECTION_PERMISSIONS):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=perm
+                )
 
 
 def create_all_permissions(apps, using="default") -> None:

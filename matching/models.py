@@ -99,7 +99,8 @@ class SchoolYearQuerySet(models.QuerySet):
     def in_force(self, now=None):
         """Started school years the operator has not closed, the latest first."""
         today = timezone.localdate(now or timezone.now())
-        return self.open().filter(starts_on__lte=today).order_by("-starts_on")
+        # The id breaks a tie of equal start dates, so "current" never depends on the plan.
+        return self.open().filter(starts_on__lte=today).order_by("-starts_on", "-pk")
 
     def current(self, now=None):
         """The school year in force: the latest started one that the operator has not closed."""

@@ -90,11 +90,14 @@ def outbox_queue(
     context: dict,
     dedup_key: str | None = None,
     student: Student | None = None,
+    enqueue: bool = True,
 ) -> Outbox | None:
     """Write one mail to the outbox in the caller's transaction and deliver it after commit.
 
     Returns None when a mail with this `dedup_key` already exists (at most once). If the
-    caller's transaction rolls back, the row and its delivery vanish together.
+    caller's transaction rolls back, the row and its delivery vanish together. A caller
+    queueing several rows passes enqueue=False and enqueues them together after commit, so
+    an unreachable broker costs one connect timeout, not one per row.
     """
     subject, body = mail_render(template_key=template_key, context=context)
     row = Outbox(
@@ -112,8 +115,9 @@ def outbox_queue(
         if dedup_key and Outbox.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
-    outbox_id = row.pk
-    transaction.on_commit(lambda: outbox_enqueue([outbox_id]))
+    if enqueue:
+        outbox_id = row.pk
+        transaction.on_commit(lambda: outbox_enqueue([outbox_id]))
     return row
 
 
@@ -445,16 +449,18 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
     recipients = [(row.user.email, _name(row.user)) for row in logins]
     if not recipients and school.email:
         recipients = [(school.email, school.name)]
-    rows = []
-    for email, name in recipients:
-        rows.append(
-            outbox_queue(
-                to=email,
-                template_key="student_accepted_school",
-                context={**context, "naam": name},
-                student=student,
-            )
+    rows = [
+        outbox_queue(
+            to=email,
+            template_key="student_accepted_school",
+            context={**context, "naam": name},
+            student=student,
+            enqueue=False,
         )
+        for email, name in recipients
+    ]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: outbox_enqueue(ids))
     return rows
 
 

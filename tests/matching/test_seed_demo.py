@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from accounts.models import User
@@ -41,3 +42,43 @@ def test_seed_demo_places_rounds_around_today(db):
     assert round_in_force(track=Track.SECONDARY, now=now).number == 2
     assert round_in_force(track=Track.DUAL, now=now) is not None
     assert Round.objects.filter(starts_at__gt=now).exists()
+
+
+def test_seed_demo_fills_the_public_site_and_the_schedules(db):
+    from django_celery_beat.models import PeriodicTask
+    from wagtail.models import Site
+
+    from cms.models import ContentPage, FaqPage, HomePage, TimetablePage
+
+    call_command("seed_demo", *ARGS)
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    manuals = ContentPage.objects.live().child_of(home).values_list("slug", flat=True)
+    assert {"handleiding-diensten", "handleiding-scholen"} <= set(manuals)
+    assert FaqPage.objects.live().child_of(home).exists()
+    assert TimetablePage.objects.live().child_of(home).exists()
+    assert PeriodicTask.objects.filter(task="notifications.tasks.round_mailings_sweep").exists()
+
+
+def test_the_same_seed_gives_the_same_demo_on_an_empty_database(db):
+    from django.db import transaction
+
+    class Undo(Exception):
+        pass
+
+    def fingerprint():
+        students = Student.objects.order_by("last_name", "first_name", "national_register_number")
+        return list(
+            students.values_list(
+                "first_name", "last_name", "national_register_number", "postcode", "track"
+            )
+        ), sorted(Decision.objects.values_list("service__name", "student__last_name", "status"))
+
+    with pytest.raises(Undo), transaction.atomic():
+        call_command("seed_demo", *ARGS, "--seed", "7")
+        first = fingerprint()
+        raise Undo  # back to an empty database
+    assert not Student.objects.exists()
+    call_command("seed_demo", *ARGS, "--seed", "7")
+    assert fingerprint() == first
+    assert len(first[0]) == 120

@@ -130,3 +130,25 @@ def test_rolled_back_acceptance_mails_nothing(setting, django_capture_on_commit_
     assert callbacks == []
     assert Outbox.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_an_unreachable_broker_costs_one_publish_attempt_not_one_per_login(
+    setting, django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications import tasks
+
+    student = setting["students"][1]
+    logins = [school_login(student.school) for _ in range(3)]
+    attempts = []
+
+    def broker_down(*args, **kwargs):
+        attempts.append(args)
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.deliver_outbox, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(setting["service"], student)
+    assert len(attempts) == 1  # the first failure stops the batch: one connect timeout
+    rows = Outbox.objects.filter(template_key="student_accepted_school")
+    assert sorted(rows.values_list("to", flat=True)) == sorted(u.email for u in logins)
+    assert set(rows.values_list("status", flat=True)) == {Outbox.Status.QUEUED}

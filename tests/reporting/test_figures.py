@@ -51,7 +51,10 @@ def population(year, rounds, frozen):
     set_status(s_ant, students["ant_pref_2"], Status.NOT_ACCEPTED)
     set_status(s_ant, students["ant_dual"], Status.UNDECIDED)  # still counts as no decision
     # Another year's student never counts.
-    factories.StudentFactory(school_year=factories.SchoolYearFactory(name="2024-2025"))
+    last_year = factories.SchoolYearFactory(
+        name="2024-2025", starts_on=dt.date(2024, 6, 1), ends_on=dt.date(2025, 5, 31)
+    )
+    factories.StudentFactory(school_year=last_year)
     return students
 
 

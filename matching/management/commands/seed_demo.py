@@ -210,11 +210,10 @@ class Command(BaseCommand):
             logins = self._logins(services_, schools)
             created = self._students(school_year, schools, services_, options["students"])
             self._decisions(school_year, services_, logins)
+        # The public site's pages and beat's schedules are part of the demo: a failure here
+        # fails the demo loudly rather than leaving a half-filled site.
         for command in ("seed_cms", "setup_schedules"):
-            try:
-                call_command(command, verbosity=0)
-            except Exception as exc:  # pragma: no cover - a missing optional step is reported
-                self.stderr.write(f"{command}: {exc}")
+            call_command(command, verbosity=0)
         if not options["quiet"]:
             self._report(school_year, created)
 
