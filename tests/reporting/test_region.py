@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -137,3 +138,26 @@ def test_unplaced_list_is_paginated_with_queries_independent_of_rows(client, yea
     assert len(first.context["page_obj"].object_list) == 50
     assert len(third.context["page_obj"].object_list) == 20
     assert first.context["page_obj"].paginator.count == 120
+
+
+def test_coordinator_home_panel_counts_only_their_province(client, regions):
+    from matching.models import Decision, Status
+
+    ant, wvl = regions
+    # One placement in each province: the coordinator's line and totals show only theirs.
+    for province in (ant, wvl):
+        student = Student.objects.filter(province=province).first()
+        factories.DecisionFactory(student=student, status=Status.ACCEPTED)
+    client.force_login(coordinator(ant))
+    response = client.get(reverse("wagtailadmin_home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-province="{ant.pk}"' in html and f'data-province="{wvl.pk}"' not in html
+    registered = Student.objects.filter(province=ant).count()
+    assert f'<td data-figure="registered">{registered}</td>' in html
+    undecided = (
+        Student.objects.filter(province=ant).exclude(decisions__in=Decision.objects.all()).count()
+    )
+    assert re.search(rf'data-figure="without-decision">\s*<strong>{undecided}</strong>', html)
+    assert 'data-chart="placements"' in html
+    assert "Over 1 week samen 1 geplaatste leerlingen." in html
