@@ -19,7 +19,7 @@ def test_values_types_and_formats_survive_the_round_trip(settings):
     settings.TIME_ZONE = "Europe/Brussels"
     header = ["Naam", "Aantal", "Uren", "Geboren", "Ingeschreven", "Actief", "Leeg", "Formule"]
     row = [
-        "Élise <&> \"Dubois\"\x01",
+        'Élise <&> "Dubois"\x01',
         3,
         12.5,
         dt.date(2008, 2, 29),
