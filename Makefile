@@ -23,7 +23,7 @@ messages: $(STAMP)
 demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py seed_demo --seed 42
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo --seed 42
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python scripts/demo.py --port $(PORT)
 

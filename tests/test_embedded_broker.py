@@ -102,3 +102,8 @@ def test_a_worker_on_the_embedded_broker_delivers_queued_mail(embedded_env, tmp_
     # Nothing of the broker in the directory the worker was started from.
     assert list(elsewhere.iterdir()) == []
     assert (tmp_path / "var" / "celery-control").is_dir()
+    # Web, worker and beat share the SQLite file: it runs in WAL mode (see config.settings).
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "var" / "db.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

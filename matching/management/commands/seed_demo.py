@@ -6,6 +6,7 @@ stable code or demo key).
 """
 
 import datetime as dt
+import os
 import random
 
 from django.contrib.auth.hashers import make_password
@@ -553,7 +554,7 @@ class Command(BaseCommand):
             )
         lines += [
             "",
-            "Aanmelden op http://127.0.0.1:8000/admin/",
+            f"Aanmelden op http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/",
             f"Wachtwoord voor alle demo-logins: {PASSWORD}",
             "  beheerder:        beheerder@demo.stagematching.be",
             "  superuser:        admin@demo.stagematching.be",
