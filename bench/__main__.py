@@ -1,4 +1,4 @@
-"""`python -m bench --size realistic|50k|500k --repeat 7` (see bench/__init__.py)."""
+"""`python -m bench --size realistic|50k|100k|500k --repeat 7` (see bench/__init__.py)."""
 
 import argparse
 import os
@@ -14,7 +14,7 @@ MEASUREMENTS = ["list", "detail", "race", "export", "mailing"]
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--size", choices=["realistic", "50k", "500k"], default="realistic")
+    parser.add_argument("--size", choices=["realistic", "50k", "100k", "500k"], default="realistic")
     parser.add_argument("--repeat", type=int, default=7, help="repetitions per figure")
     parser.add_argument(
         "--heavy-repeat",
@@ -41,6 +41,26 @@ def parse(argv=None):
     return parser.parse_args(argv)
 
 
+def _git_state() -> dict:
+    """The commit measured and whether the work tree had uncommitted changes (read-only)."""
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def git(*args):
+        try:
+            out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        except OSError:
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "head": git("rev-parse", "--short", "HEAD"),
+        "modified_files": None if status is None else len(status.splitlines()),
+    }
+
+
 def main(argv=None) -> int:
     args = parse(argv)
     env.configure()
@@ -59,6 +79,7 @@ def main(argv=None) -> int:
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
+    git_state = _git_state()  # at the start: the other engineers may commit meanwhile
     t0 = time.perf_counter()
     print(f"bench: database {name}{' (created)' if created else ''}; migrating…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
@@ -113,6 +134,7 @@ def main(argv=None) -> int:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "conn_max_age": os.environ.get("CONN_MAX_AGE"),
+        "git": git_state,
     }
     goals = report.targets(lines)
     meta["targets_stated_at"] = report.TARGET_SIZE

@@ -16,6 +16,7 @@ from django.utils import timezone
 SIZES = {
     "realistic": 5_000,
     "50k": 50_000,
+    "100k": 100_000,  # issue 8: the operator export's memory at 100,000 students
     "500k": 500_000,
 }
 SERVICES = 100

@@ -290,6 +290,7 @@ def _accept(service, user, mentor, student_id):
     from matching.services import decision_set_status
 
     today = timezone.localdate()
+    c0 = time.thread_time()  # this thread's CPU: the Python side of one accept
     t0 = perf_counter()
     try:
         decision_set_status(
@@ -306,7 +307,7 @@ def _accept(service, user, mentor, student_id):
         outcome = "refused"
     except Exception as exc:  # a deadlock or a lost connection must show, not pass
         outcome = f"error: {type(exc).__name__}: {exc}"[:200]
-    return outcome, perf_counter() - t0
+    return outcome, perf_counter() - t0, time.thread_time() - c0
 
 
 def _race(acceptors, student_id, mode="processes"):
@@ -321,11 +322,13 @@ def _race_child(acceptors, i, student_id, barrier, queue):
     try:
         connection.ensure_connection()  # a new connection: the parent closed its own
         barrier.wait(timeout=120)
-        queue.put((i, *_accept(*acceptors[i], student_id)))
+        released = perf_counter()  # CLOCK_MONOTONIC: comparable across processes
+        outcome = _accept(*acceptors[i], student_id)
+        queue.put((i, *outcome, (released, perf_counter())))
     except threading.BrokenBarrierError:
-        queue.put((i, "error: barrier", None))
+        queue.put((i, "error: barrier", None, None, None))
     except Exception as exc:  # noqa: BLE001 - reported, never swallowed
-        queue.put((i, f"error: {type(exc).__name__}: {exc}"[:200], None))
+        queue.put((i, f"error: {type(exc).__name__}: {exc}"[:200], None, None, None))
     finally:
         connections.close_all()
 
@@ -346,31 +349,36 @@ def _race_processes(acceptors, student_id):
     ]
     for proc in procs:
         proc.start()
-    results = [("error: no answer", None)] * n
+    results = [("error: no answer", None, None)] * n
+    timings = [None] * n
     for _ in range(n):
         try:
-            i, outcome, seconds = results_queue.get(timeout=300)
+            i, outcome, seconds, cpu, timing = results_queue.get(timeout=300)
         except queue_module.Empty:
             break
-        results[i] = (outcome, seconds)
+        results[i] = (outcome, seconds, cpu)
+        timings[i] = timing
     for proc in procs:
         proc.join(timeout=30)
-    return results
+    return results, timings
 
 
 def _race_threads(acceptors, student_id):
     n = len(acceptors)
     barrier = threading.Barrier(n)
-    results = [None] * n
+    results = [("error: no answer", None, None)] * n
+    timings = [None] * n
 
     def run(i):
         service, user, mentor = acceptors[i]
         try:
             connection.ensure_connection()  # connect before the start line
             barrier.wait(timeout=60)
+            released = perf_counter()
             results[i] = _accept(service, user, mentor, student_id)
+            timings[i] = (released, perf_counter())
         except threading.BrokenBarrierError:
-            results[i] = ("error: barrier", None)
+            results[i] = ("error: barrier", None, None)
         finally:
             connections.close_all()
 
@@ -379,7 +387,7 @@ def _race_threads(acceptors, student_id):
         thread.start()
     for thread in threads:
         thread.join()
-    return results
+    return results, timings
 
 
 def _cleanup_accepts():
@@ -404,26 +412,51 @@ def measure_accept_race(ctx) -> list[Line]:
         acceptors = acceptors[:concurrency]
     _cleanup_accepts()
     races = min(ctx.repeat, len(pool) - 100)
-    winners_per_run, latencies, errors = [], [], []
+    winners_per_run, latencies, errors, contenders_per_run = [], [], [], []
+    cpu_won, cpu_refused, cpu_per_race = [], [], []
+    race_walls, release_spreads, won_latencies = [], [], []
     try:
-        for student_id in pool[:races]:
-            results = _race(acceptors, student_id, ctx.race_mode)
-            winners = sum(1 for outcome, _t in results if outcome == "won")
-            held = Decision.objects.filter(student_id=student_id, status="accepted").count()
-            winners_per_run.append(winners if winners == held else f"{winners} (db: {held})")
-            latencies += [t for _o, t in results if t is not None]
-            errors += [o for o, _t in results if o.startswith("error")]
-        sequential = []
+        # The sequential baseline first: it also warms this process (imports, templates,
+        # lazily built caches), so the forked contenders start warm, like the worker
+        # processes of a server that has served requests before.
+        sequential, sequential_cpu = [], []
         for i, student_id in enumerate(pool[100:200]):
             service, user, mentor = _acceptors_cycle(acceptors, i)
-            outcome, seconds = _accept(service, user, mentor, student_id)
+            outcome, seconds, cpu = _accept(service, user, mentor, student_id)
+            sequential_cpu.append(cpu)
             if outcome != "won":
                 errors.append(f"sequential: {outcome}")
             sequential.append(seconds)
+        for student_id in pool[:races]:
+            results, timings = _race(acceptors, student_id, ctx.race_mode)
+            spans = [t for t in timings if t is not None]
+            if spans:
+                first_release = min(r for r, _e in spans)
+                # Wall time from the barrier's release to the last answer, and how late
+                # the last contender left the barrier (CPU scheduling of 100 processes):
+                # each call's latency above starts at its own start, not at the release.
+                race_walls.append(max(e for _r, e in spans) - first_release)
+                release_spreads.append(max(r for r, _e in spans) - first_release)
+            # A contender ran when its call of decision_set_status returned (won, refused
+            # or an error of its own); a barrier break or a lost child did not run.
+            contenders_per_run.append(sum(1 for _o, t, _c in results if t is not None))
+            winners = sum(1 for outcome, _t, _c in results if outcome == "won")
+            held = Decision.objects.filter(student_id=student_id, status="accepted").count()
+            winners_per_run.append(winners if winners == held else f"{winners} (db: {held})")
+            latencies += [t for _o, t, _c in results if t is not None]
+            won_latencies += [t for o, t, _c in results if o == "won" and t is not None]
+            cpu_won += [c for o, _t, c in results if o == "won" and c is not None]
+            cpu_refused += [c for o, _t, c in results if o == "refused" and c is not None]
+            cpu_per_race.append(sum(c for _o, _t, c in results if c is not None))
+            errors += [o for o, _t, _c in results if o.startswith("error")]
     finally:
         close_old_connections()
         _cleanup_accepts()
     one_winner = all(w == 1 for w in winners_per_run)
+    contenders = min(contenders_per_run) if contenders_per_run else 0
+    if contenders < 100:
+        short = f"only {contenders} of 100 contenders ran in the smallest race"
+        note = f"{note}; {short}" if note else short
     p95 = ms(percentile(latencies, 95))
     base_p95 = ms(percentile(sequential, 95))
     return [
@@ -436,7 +469,8 @@ def measure_accept_race(ctx) -> list[Line]:
             baseline_title="p95 of 100 sequential uncontended accepts (different students)",
             ratio=p95 / base_p95 if p95 and base_p95 else None,
             note=(
-                f"{races} races ({ctx.race_mode}), one winner in every run: "
+                f"{races} races ({ctx.race_mode}, {contenders} contenders), "
+                f"one winner in every run: "
                 f"{'yes' if one_winner else 'NO'}"
                 + (f"; {note}" if note else "")
                 + (f"; {len(errors)} errors" if errors else "")
@@ -444,12 +478,25 @@ def measure_accept_race(ctx) -> list[Line]:
             details={
                 "mode": ctx.race_mode,
                 "concurrency": concurrency,
+                "free_connections": free,
+                "contenders_per_run": contenders_per_run,
+                "contenders_min": contenders,
                 "races": races,
                 "winners_per_run": winners_per_run,
                 "one_winner_every_run": one_winner,
                 "p50_ms": ms(percentile(latencies, 50)),
                 "p95_ms": p95,
                 "max_ms": ms(max(latencies) if latencies else None),
+                "winner_ms_median": ms(median(won_latencies)),
+                # Python CPU per contender (thread_time), the database's own work aside:
+                # 100 contenders on `cpu_count` cores cannot all finish sooner than about
+                # the sum of their CPU divided by the cores.
+                "contender_cpu_ms_won_median": ms(median(cpu_won)),
+                "contender_cpu_ms_refused_median": ms(median(cpu_refused)),
+                "contender_cpu_ms_sum_per_race_median": ms(median(cpu_per_race)),
+                "race_wall_ms_per_run": [ms(w) for w in race_walls],
+                "release_spread_ms_per_run": [ms(w) for w in release_spreads],
+                "sequential_cpu_ms_median": ms(median(sequential_cpu)),
                 "sequential_p50_ms": ms(percentile(sequential, 50)),
                 "sequential_p95_ms": base_p95,
                 "errors": errors[:10],
@@ -531,8 +578,9 @@ def _copy_baseline(year_id: int):
     return rows, perf_counter() - t0, first
 
 
-def _export_once(ctx, *, traced: bool):
+def _export_once(ctx, *, traced: bool, fmt: str = "csv"):
     from reporting.exports import operator_export_response
+    from reporting.models import OperatorExport
 
     rss_before = _rss_kb()
     peak_reset = _reset_peak_rss()
@@ -542,21 +590,31 @@ def _export_once(ctx, *, traced: bool):
     first = None
     chunks = 0
     nbytes = 0
-    response = operator_export_response(school_year=ctx.school_year, user=ctx.operator, fmt="csv")
+    response = operator_export_response(school_year=ctx.school_year, user=ctx.operator, fmt=fmt)
+    returned = perf_counter() - t0  # XLSX: the workbook is written before the response
     for chunk in response.streaming_content:
         if first is None:
             first = perf_counter() - t0
         chunks += 1
         nbytes += len(chunk)
+    response.close()  # XLSX: releases the spooled temporary file
     elapsed = perf_counter() - t0
     traced_peak = None
     if traced:
         traced_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     rss_peak = _rss_kb("VmHWM") if peak_reset else None
+    audit = OperatorExport.objects.order_by("-pk").values("format", "row_count").first()
+    if fmt == "csv":
+        rows = chunks - 1  # csv_rows yields the header, then one chunk per row
+    else:
+        rows = audit["row_count"] if audit and audit["format"] == fmt else None
     return {
-        "rows": chunks - 1,  # csv_rows yields the header, then one chunk per row
+        "rows": rows,
+        "response": type(response).__name__,
+        "audit_row_count": audit["row_count"] if audit else None,
         "seconds": elapsed,
+        "response_returned_s": returned,
         "ttfb": first,
         "bytes": nbytes,
         "rss_growth_mb": (rss_peak - rss_before) / 1024 if rss_peak and rss_before else None,
@@ -564,8 +622,69 @@ def _export_once(ctx, *, traced: bool):
     }
 
 
+def _export_fresh(fmt: str) -> dict:
+    """One export in a fresh process (bench/probe.py): its peak RSS growth is not hidden by
+    memory this process freed earlier."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.probe", fmt],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip()[-500:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _export_line(key, title, runs, traced, fresh, copies, copy_rate, *, extra_note="") -> Line:
+    rows = runs[0]["rows"]
+    rate = median([r["rows"] / r["seconds"] for r in runs if r["rows"] is not None])
+    growths = [r["rss_growth_mb"] for r in runs + [fresh] if r.get("rss_growth_mb") is not None]
+    rss = max(growths, default=None)  # the largest of the in-process runs and the fresh one
+    ttfb = median([r["ttfb"] for r in runs])
+    note = f"{rows} rows; {median([r['seconds'] for r in runs]):.1f} s; TTFB {ttfb * 1000:.0f} ms"
+    note += f"; peak RSS growth {rss:.1f} MB" if rss is not None else "; peak RSS not readable"
+    if fresh.get("rss_growth_mb") is not None:
+        note += f" (fresh process: {fresh['rss_growth_mb']:.1f} MB)"
+    elif fresh.get("error"):
+        note += "; fresh-process probe failed"
+    if extra_note:
+        note += f"; {extra_note}"
+    return Line(
+        key=key,
+        title=title,
+        value=rate,
+        unit="rows/s",
+        baseline=copy_rate,
+        baseline_title="psql COPY (same rows, one SQL statement) TO STDOUT WITH CSV",
+        ratio=rate / copy_rate if rate and copy_rate else None,
+        note=note,
+        details={
+            "rows": rows,
+            "copy_rows": copies[0][0],
+            "seconds_median": median([r["seconds"] for r in runs]),
+            "copy_seconds_median": median([s for _n, s, _f in copies]),
+            "ttfb_ms": ms(ttfb),
+            "copy_ttfb_ms": ms(median([f for _n, _s, f in copies])),
+            "rss_growth_mb_max": rss,
+            "rss_growth_mb_in_process_max": max(
+                (r["rss_growth_mb"] for r in runs if r["rss_growth_mb"] is not None), default=None
+            ),
+            "rss_growth_mb_fresh_process": fresh.get("rss_growth_mb"),
+            "tracemalloc_peak_mb": traced["tracemalloc_peak_mb"],
+            "bytes": runs[0]["bytes"],
+            "runs": runs,
+            "traced_run": traced,
+            "fresh_process_run": fresh,
+        },
+    )
+
+
 def measure_export(ctx) -> list[Line]:
     key, title = "export", "Operator export, CSV, all students of the year"
+    xkey, xtitle = "export_xlsx", "Operator export, XLSX, all students of the year"
     try:
         from reporting.exports import operator_export_response  # noqa: F401
     except ImportError as exc:
@@ -573,43 +692,33 @@ def measure_export(ctx) -> list[Line]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM reporting_operatorexport")
         before = cursor.fetchone()[0] or 0
-    runs = [_export_once(ctx, traced=False) for _ in range(ctx.heavy_repeat)]
-    traced = _export_once(ctx, traced=True)
-    copies = [_copy_baseline(ctx.school_year.pk) for _ in range(ctx.heavy_repeat)]
-    with connection.cursor() as cursor:  # the audit rows the benchmark opened
-        cursor.execute("DELETE FROM reporting_operatorexport WHERE id > %s", [before])
-    rows = runs[0]["rows"]
-    rate = median([r["rows"] / r["seconds"] for r in runs])
+    try:
+        runs = [_export_once(ctx, traced=False) for _ in range(ctx.heavy_repeat)]
+        traced = _export_once(ctx, traced=True)
+        xlsx_runs = [_export_once(ctx, traced=False, fmt="xlsx") for _ in range(ctx.heavy_repeat)]
+        xlsx_traced = _export_once(ctx, traced=True, fmt="xlsx")
+        fresh = {fmt: _export_fresh(fmt) for fmt in ("csv", "xlsx")}
+        copies = [_copy_baseline(ctx.school_year.pk) for _ in range(ctx.heavy_repeat)]
+    finally:
+        with connection.cursor() as cursor:  # the audit rows the benchmark opened
+            cursor.execute("DELETE FROM reporting_operatorexport WHERE id > %s", [before])
     copy_rate = median([n / s for n, s, _f in copies])
-    rss = max((r["rss_growth_mb"] for r in runs if r["rss_growth_mb"] is not None), default=None)
     return [
-        Line(
-            key=key,
-            title=title,
-            value=rate,
-            unit="rows/s",
-            baseline=copy_rate,
-            baseline_title="psql COPY (same rows, one SQL statement) TO STDOUT WITH CSV",
-            ratio=rate / copy_rate if copy_rate else None,
-            note=(
-                f"{rows} rows; TTFB {median([r['ttfb'] for r in runs]) * 1000:.0f} ms; "
-                f"peak RSS growth {rss:.1f} MB"
-                if rss is not None
-                else f"{rows} rows"
+        _export_line(key, title, runs, traced, fresh["csv"], copies, copy_rate),
+        _export_line(
+            xkey,
+            xtitle,
+            xlsx_runs,
+            xlsx_traced,
+            fresh["xlsx"],
+            copies,
+            copy_rate,
+            extra_note=(
+                "the workbook is written whole before the first byte (FileResponse)"
+                if xlsx_runs[0]["response"] == "FileResponse"
+                else f"streamed ({xlsx_runs[0]['response']})"
             ),
-            details={
-                "rows": rows,
-                "copy_rows": copies[0][0],
-                "seconds_median": median([r["seconds"] for r in runs]),
-                "copy_seconds_median": median([s for _n, s, _f in copies]),
-                "ttfb_ms": ms(median([r["ttfb"] for r in runs])),
-                "copy_ttfb_ms": ms(median([f for _n, _s, f in copies])),
-                "rss_growth_mb_max": rss,
-                "tracemalloc_peak_mb": traced["tracemalloc_peak_mb"],
-                "bytes": runs[0]["bytes"],
-                "runs": runs,
-            },
-        )
+        ),
     ]
 
 
@@ -692,9 +801,9 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
     except ImportError as exc:
         return [not_available(key, title, f"notifications.services: {exc}")]
     write = getattr(notifications, "round_mailing_write", None)
-    render = getattr(notifications, "mail_render", None)
-    if write is None or render is None:
-        return [not_available(key, title, "round_mailing_write / mail_render missing")]
+    renderer = getattr(notifications, "mail_renderer", None)
+    if write is None or renderer is None:
+        return [not_available(key, title, "round_mailing_write / mail_renderer missing")]
     try:
         import redis
 
@@ -707,14 +816,18 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
         school_year=ctx.school_year, track=LIST_TRACK, number=3
     )
     logins = data.add_mail_logins(recipients)
-    # Baseline: render the same mails (same template, same names), nothing else.
+    # Baseline: the bare cost of rendering the same mails the way round_mailing_write does
+    # it: one renderer (template row read and compiled once), then one call per mail.
     base = notifications._round_context(round_)
     names = [f"Medewerker {i}" for i in range(recipients)]
+    t0 = perf_counter()
+    render = renderer("round_started")
+    build_s = perf_counter() - t0
     base_runs = []
     for _ in range(ctx.heavy_repeat):
         t0 = perf_counter()
         for name in names:
-            render(template_key="round_started", context={**base, "naam": name})
+            render({**base, "naam": name})
         base_runs.append(perf_counter() - t0)
     runs, written_s, counts = [], [], []
     try:
@@ -745,7 +858,10 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
             value=value,
             unit="s",
             baseline=baseline,
-            baseline_title=f"rendering the same {recipients} mails in-process",
+            baseline_title=(
+                f"rendering the same {recipients} mails in-process with one "
+                f"mail_renderer('round_started')"
+            ),
             ratio=value / baseline if baseline else None,
             note=(
                 f"{logins} logins; all handed to the backend in every run: "
@@ -759,6 +875,7 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
                 "created_and_sent": counts,
                 "worker_concurrency": os.cpu_count() or 2,
                 "baseline_runs_s": base_runs,
+                "baseline_renderer_build_s": build_s,
                 "all_delivered": complete,
             },
         )

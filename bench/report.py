@@ -9,9 +9,20 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_SIZE = "50k"
 
 
+RACE_CONTENDERS = 100  # the race of issue 9: 100 services at once
+
+
 def _get(lines: dict[str, Line], key: str) -> Line | None:
     line = lines.get(key)
     return line if line and line.available else None
+
+
+def _check(value, test) -> bool | None:
+    """`test(value)`, or None when the figure was not measured: a missing figure is never a
+    pass (nor a miss)."""
+    if value is None:
+        return None
+    return bool(test(value))
 
 
 def targets(lines: list[Line]) -> list[Target]:
@@ -27,75 +38,115 @@ def targets(lines: list[Line]) -> list[Target]:
                 f"List page {page}: median",
                 "< 150 ms",
                 line.value if line else None,
-                line.value < 150 if line else None,
+                _check(line.value if line else None, lambda v: v < 150),
             ),
             Target(
                 f"list_page_{page}_p95",
                 f"List page {page}: p95",
                 "< 300 ms",
                 d.get("p95_ms"),
-                d["p95_ms"] < 300 if line else None,
+                _check(d.get("p95_ms"), lambda v: v < 300),
             ),
             Target(
                 f"list_page_{page}_queries",
                 f"List page {page}: queries",
                 "<= 15",
                 d.get("queries"),
-                d["queries"] <= 15 if line else None,
+                _check(d.get("queries"), lambda v: v <= 15),
             ),
             Target(
                 f"list_page_{page}_ratio",
                 f"List page {page}: within 10x of raw SQL",
                 "<= 10x",
                 line.ratio if line else None,
-                line.ratio <= 10 if line and line.ratio else None,
+                _check(line.ratio if line else None, lambda v: v <= 10),
             ),
         ]
-    race = _get(by_key, "accept_race")
-    out += [
-        Target(
-            "race_one_winner",
-            "Accept race: one winner in every run",
-            "every run",
-            str(race.details["winners_per_run"]) if race else None,
-            race.details["one_winner_every_run"] if race else None,
-        ),
-        Target(
-            "race_p95",
-            "Accept race: p95 latency",
-            "< 1000 ms",
-            race.value if race else None,
-            race.value < 1000 if race and race.value is not None else None,
-        ),
-    ]
+    out += _race_targets(_get(by_key, "accept_race"))
     export = _get(by_key, "export")
     out += [
         Target(
             "export_rate",
-            "Export: rows/s vs COPY",
+            "Export (CSV): rows/s vs COPY",
             ">= 1/3 of COPY",
             export.ratio if export else None,
-            export.ratio >= 1 / 3 if export and export.ratio else None,
+            _check(export.ratio if export else None, lambda v: v >= 1 / 3),
         ),
         Target(
             "export_memory",
-            "Export: peak memory growth",
+            "Export (CSV): peak memory growth",
             "< 100 MB",
             export.details.get("rss_growth_mb_max") if export else None,
-            (export.details["rss_growth_mb_max"] or 0) < 100 if export else None,
+            _check(export.details.get("rss_growth_mb_max") if export else None, lambda v: v < 100),
+            ""
+            if export is None or export.details.get("rss_growth_mb_max") is not None
+            else "peak RSS not readable (/proc/self/clear_refs)",
         ),
     ]
+    xlsx = _get(by_key, "export_xlsx")
+    if xlsx is not None:
+        # Issue 9 states the memory target for the export; issue 8 wants memory flat for
+        # CSV and XLSX alike, so the XLSX is held to the same limit.
+        out.append(
+            Target(
+                "export_xlsx_memory",
+                "Export (XLSX): peak memory growth",
+                "< 100 MB",
+                xlsx.details.get("rss_growth_mb_max"),
+                _check(xlsx.details.get("rss_growth_mb_max"), lambda v: v < 100),
+                "same limit as the CSV (issue 8: memory flat for both formats)",
+            )
+        )
     mailing = _get(by_key, "round_mailing")
+    value = mailing.value if mailing else None
     out.append(
         Target(
             "mailing_time",
             "Round mailing: 1,000 mails handed to the backend",
             "< 60 s",
-            mailing.value if mailing else None,
-            mailing.value < 60 and mailing.details["all_delivered"] if mailing else None,
+            value,
+            None if value is None else (value < 60 and bool(mailing.details.get("all_delivered"))),
+            ""
+            if value is None or mailing.details.get("all_delivered")
+            else "not every mail reached the backend",
         )
     )
     return out
+
+
+def _race_targets(race: Line | None) -> list[Target]:
+    """One winner and p95, at 100 contenders. With fewer contenders the target as stated
+    was not measured: a failure found anyway (two winners, a p95 over 1 s with less
+    contention) is a miss, anything else is None, never a pass."""
+    if race is None:
+        return [
+            Target("race_one_winner", "Accept race: one winner in every run", "every run",
+                   None, None),
+            Target("race_p95", "Accept race: p95 latency", "< 1000 ms", None, None),
+        ]  # fmt: skip
+    d = race.details
+    contenders = d.get("contenders_min")
+    short = contenders is None or contenders < RACE_CONTENDERS
+    note = (
+        f"only {contenders} of {RACE_CONTENDERS} contenders ran: not the race of issue 9"
+        if short
+        else f"{contenders} contenders in every run"
+    )
+    one = d.get("one_winner_every_run")
+    winner_passed = None if one is None else (False if not one else (None if short else True))
+    p95 = race.value
+    p95_passed = None if p95 is None else (False if p95 >= 1000 else (None if short else True))
+    return [
+        Target(
+            "race_one_winner",
+            "Accept race: one winner in every run",
+            "every run",
+            str(d.get("winners_per_run")),
+            winner_passed,
+            note,
+        ),
+        Target("race_p95", "Accept race: p95 latency", "< 1000 ms", p95, p95_passed, note),
+    ]
 
 
 def _fmt(value, unit=""):
@@ -155,15 +206,20 @@ def markdown(meta: dict, lines: list[Line], goals: list[Target]) -> str:
         if meta["size"] != TARGET_SIZE
         else "targets of issue 9"
     )
-    out += ["", f"Targets ({applies}):", "", "| target | limit | this run | result |"]
-    out.append("|---|---|---|---|")
+    out += [
+        "",
+        f"Targets ({applies}):",
+        "",
+        "| target | limit | this run | result | note |",
+        "|---|---|---|---|---|",
+    ]
     for goal in goals:
         value = goal.value
         if isinstance(value, float):
             value = f"{value:.2f}"
         out.append(
             f"| {goal.title} | {goal.limit} | {value if value is not None else '—'} | "
-            f"{_verdict(goal.passed)} |"
+            f"{_verdict(goal.passed)} | {goal.note} |"
         )
     return "\n".join(out) + "\n"
 

@@ -50,7 +50,8 @@ class Target:
     title: str
     limit: str
     value: float | str | None
-    passed: bool | None  # None: not measured in this run
+    passed: bool | None  # None: not measured in this run (never a pass by default)
+    note: str = ""
 
     def to_dict(self):
         return asdict(self)

@@ -4,6 +4,8 @@ Created by a data migration; `ensure_reference_data` puts them back where a test
 was flushed (transactional tests) or an operator deleted one by mistake.
 """
 
+from functools import cache
+
 from . import postcodes
 
 TRANSPORT_MODES = [
@@ -26,6 +28,27 @@ def transport_mode_choices() -> list[tuple[str, str]]:
     return list(TRANSPORT_MODES)
 
 
+@cache
+def _province_ids_by_code() -> dict[str, int]:
+    from .models import Province
+
+    return dict(Province.objects.values_list("code", "pk"))
+
+
+def province_ids(codes) -> list[int]:
+    """The ids of these province codes, without a query once known in this process.
+
+    Province rows are reference data: made by a data migration (or `ensure_reference_data`,
+    which forgets what was remembered), never edited in the product. An unknown code makes
+    it look again once, so a row made elsewhere is found too."""
+    codes = [code for code in codes or () if code]
+    known = _province_ids_by_code()
+    if any(code not in known for code in codes):
+        _province_ids_by_code.cache_clear()
+        known = _province_ids_by_code()
+    return [known[code] for code in codes if code in known]
+
+
 def ensure_reference_data(apps=None) -> None:
     if apps is None:
         from django.apps import apps
@@ -38,3 +61,4 @@ def ensure_reference_data(apps=None) -> None:
         TransportMode.objects.get_or_create(
             code=code, defaults={"name": name, "position": position}
         )
+    _province_ids_by_code.cache_clear()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from . import reference
 from .errors import StudentNotFound
 from .models import (
     DUAL_AFTER_INVITATION,
@@ -172,7 +173,7 @@ class StudentFilters:
     def apply(self, qs: QuerySet[Student]) -> QuerySet[Student]:
         qs = (
             qs.search_name(self.name)
-            .in_provinces(self.provinces)
+            .in_provinces(reference.province_ids(self.provinces))
             .at_school(self.school)
             .with_postcode(self.postcode)
             .with_transport_modes(self.transport_modes)

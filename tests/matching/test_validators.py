@@ -86,3 +86,16 @@ def test_postcodes_that_do_not_exist_in_flanders_or_brussels_are_refused(postcod
     with pytest.raises(ValidationError) as exc:
         postcodes.known_postcode(postcode)
     assert "bestaat niet in Vlaanderen of Brussel" in exc.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_province_ids_follow_the_reference_rows():
+    from matching import reference
+    from matching.models import Province
+
+    antwerp = Province.objects.get(code="ANT")
+    assert reference.province_ids(["ANT", "", "XXX"]) == [antwerp.pk]
+    # Rows made again (a flushed test database) are found again.
+    Province.objects.filter(code="LIM").delete()
+    reference.ensure_reference_data()
+    assert reference.province_ids(["LIM"]) == [Province.objects.get(code="LIM").pk]
