@@ -85,6 +85,17 @@ def decision_set_status(
     with nothing of its own changed (the whole transaction rolls back).
     """
     now = now or timezone.now()
+    if (
+        status == Status.ACCEPTED
+        and Decision.objects.filter(student_id=student_id, status=Status.ACCEPTED)
+        .exclude(service=service)
+        .exists()
+    ):
+        # Already placed (the many losers of a 12:00 race): one index lookup, then the
+        # answer a placed student gets below, without building the reachability query.
+        if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
+            raise DomainError(ALREADY_PLACED)
+        raise StudentNotFound()
     try:
         student = selectors.student_for_service(service=service, pk=student_id, now=now)
     except StudentNotFound:
