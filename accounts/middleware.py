@@ -99,11 +99,13 @@ OWN_ADMIN_SECTIONS = {
     "school": frozenset({"school"}),
     "coordinator": frozenset({"rapportering"}),
 }
+STAFF_ROLES = frozenset({"operator", "editor"})
 NOT_YOURS = gettext_lazy("U hebt geen toegang tot deze pagina.")
 
 
 class AdminRoleMiddleware:
-    """Keeps service, school and coordinator logins inside their part of the admin.
+    """Keeps service, school and coordinator logins (and logins without a role) inside
+    their part of the admin.
 
     1. Only the sections in ADMIN_FRAME and OWN_ADMIN_SECTIONS[role] answer them; any other
        admin URL redirects to the dashboard with a Dutch message.
@@ -120,9 +122,10 @@ class AdminRoleMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith(self.prefix) and user is not None and user.is_authenticated:
             role = role_for_user(user)
-            if role in OWN_ADMIN_SECTIONS:
+            if role not in STAFF_ROLES:
+                # A login without a role (say, its service was deactivated) keeps the frame.
                 section = request.path[len(self.prefix) :].split("/", 1)[0]
-                if section not in ADMIN_FRAME | OWN_ADMIN_SECTIONS[role]:
+                if section not in ADMIN_FRAME | OWN_ADMIN_SECTIONS.get(role, frozenset()):
                     messages.error(request, str(NOT_YOURS))
                     return redirect("wagtailadmin_home")
                 for name in WAGTAIL_PERMISSION_CACHES:

@@ -101,3 +101,24 @@ def test_a_page_permission_given_to_the_service_group_by_mistake_is_ignored(clie
 def test_an_editor_keeps_the_page_explorer(client):
     client.force_login(make_editor())
     assert client.get("/admin/pages/").status_code == 200
+
+
+def test_a_login_without_a_role_keeps_only_the_admin_frame(client):
+    """Its service was deactivated: still in the services' group with admin access, but no
+    role any more. Wagtail's choosers and API ask only for admin access; they must not
+    answer it."""
+    service = ServiceFactory()
+    user = make_service_user(service)
+    service.is_active = False
+    service.save()
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    for url in (
+        "/admin/snippets/choose/notifications/mailtemplate/",
+        "/admin/api/main/images/",
+        "/admin/api/main/documents/",
+        "/admin/service/students/secondary/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url == "/admin/", url
