@@ -43,7 +43,8 @@ class Command(BaseCommand):
         for model, slug, title, intro, body in PAGES:
             self._child_page(home, model, slug, title, intro, body)
         self._helpdesk(site)
-        self.stdout.write(self.style.SUCCESS(f"Website klaar: {site.site_name}"))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Website klaar: {site.site_name}"))
 
     def _home_page(self) -> HomePage:
         home = HomePage.objects.first()

@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = schedules_ensure()
-        self.stdout.write(f"{created} periodic task(s) created.")
+        if options["verbosity"]:
+            self.stdout.write(f"{created} periodic task(s) created.")
