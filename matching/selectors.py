@@ -232,7 +232,7 @@ def allowed_statuses_for(*, track: str, invited: bool) -> list[str]:
 
 def with_invitation_history(qs: QuerySet[Student], *, service: Service) -> QuerySet[Student]:
     """Annotate `invited_before`: whether `service`'s history for the student holds
-    `invited` (the dual rule of `has_invited`, for a whole list page in its own query)."""
+    `invited` (the dual rule of `has_invited`, for a whole list page, no query of its own)."""
     return qs.annotate(
         invited_before=Exists(
             StatusChange.objects.filter(
