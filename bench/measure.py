@@ -108,7 +108,7 @@ def _list_params(ctx, page: int) -> dict:
 
 def _list_page_size() -> int:
     try:
-        from matching.forms import DEFAULT_PAGE_SIZE
+        from matching.service.forms import DEFAULT_PAGE_SIZE
     except ImportError:
         return 25
     return DEFAULT_PAGE_SIZE

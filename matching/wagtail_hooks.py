@@ -2,6 +2,8 @@
 
 from wagtail.permissions import register_permission_policy
 
+from core.permissions import OperatorPermissionPolicy
+
 from .models import (
     Decision,
     Milestone,
@@ -13,7 +15,6 @@ from .models import (
     StatusChange,
     Student,
 )
-from .permissions import OperatorPermissionPolicy
 
 # Before any viewset asks for a policy: operator screens answer to operators only, whatever
 # model permissions another login may have been given by mistake.
@@ -30,4 +31,6 @@ for _model in (
 ):
     register_permission_policy(_model, OperatorPermissionPolicy(_model))
 
-from .admin import operator, school, service  # noqa: E402, F401
+from .operator import wagtail_hooks as operator_hooks  # noqa: E402, F401
+from .school import wagtail_hooks as school_hooks  # noqa: E402, F401
+from .service import wagtail_hooks as service_hooks  # noqa: E402, F401

@@ -19,8 +19,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.selectors import is_operator
-from matching.admin.operator import ReadOnlyViewSetMixin
-from matching.permissions import RoleModelPermissionPolicy
+from core.permissions import RoleModelPermissionPolicy
+from matching.operator.wagtail_hooks import ReadOnlyViewSetMixin
 
 from .models import MailTemplate, Outbox
 from .services import outbox_retry

@@ -3,7 +3,7 @@ last row, and an access-log row per student when personal data is included."""
 
 from collections.abc import Iterator
 
-from matching.exports import export_response
+from core.exports import export_response
 from matching.models import PersonalDataAccess, SchoolYear
 from matching.services import personal_data_log
 

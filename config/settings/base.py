@@ -25,12 +25,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "matching",
     "notifications",
     "schoolimports",
     "cms",
     "reporting",
+    "demo",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

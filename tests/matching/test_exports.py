@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from matching.exports import XLSX_FLUSH_ROWS, xlsx_chunks
+from core.exports import XLSX_FLUSH_ROWS, xlsx_chunks
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from matching.exports import read_csv_bytes
+from core.exports import read_csv_bytes
 from matching.models import PersonalDataAccess, Service, Status, StatusChange, Student, Track
 from reporting import selectors
 from reporting.exports import operator_export_response

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
-from matching import imports, school_services
 from matching.errors import DomainError
 from matching.models import School, Student
+from schoolimports import parsing as imports
+from schoolimports import services as school_services
 from schoolimports.models import ImportJob
 from tests import factories
 
@@ -309,7 +310,7 @@ def test_templates_carry_the_expected_headers(school_client, year):
 
     from openpyxl import load_workbook
 
-    from matching.exports import read_csv_bytes
+    from core.exports import read_csv_bytes
 
     response = school_client.get("/admin/school/students/import/sjabloon.csv")
     assert response.status_code == 200

@@ -46,7 +46,7 @@ def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_co
     from unittest import mock
 
     with (
-        mock.patch("matching.tasks.school_import_run.delay") as delay,
+        mock.patch("schoolimports.tasks.school_import_run.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = upload(school_client, csv_bytes([good_row(i) for i in range(3)]))
@@ -66,7 +66,7 @@ def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_co
         "imported": 0,
         "error_count": 0,
     }
-    from matching.tasks import school_import_run
+    from schoolimports.tasks import school_import_run
 
     school_import_run(job.pk)  # what the worker does
     assert (

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from matching import school_services
 from matching.models import Student
+from schoolimports import services as school_services
 from schoolimports.models import ImportJob
 
 from .conftest import csv_bytes, good_row, make_school_user, reload_reference_data

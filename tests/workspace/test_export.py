@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from matching.exports import BOM, read_csv_bytes
+from core.exports import BOM, read_csv_bytes
 from matching.models import Province, TransportMode
 from tests.factories import StudentFactory, province
 
@@ -138,7 +138,7 @@ def _export_peak(client, fmt):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_memory_stays_flat_as_the_rows_grow(service_client, open_round, fmt):
-    from matching.views_service import EXPORT_CHUNK
+    from matching.service.views import EXPORT_CHUNK
 
     # Both sizes span more than one chunk of rows, so both peaks hold a full chunk.
     _bulk_students(open_round.school_year, EXPORT_CHUNK + 500)

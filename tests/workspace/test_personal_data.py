@@ -3,7 +3,7 @@ every display (screen or export) writes an access-log row."""
 
 import pytest
 
-from matching.exports import read_csv_bytes
+from core.exports import read_csv_bytes
 from matching.models import PersonalDataAccess, Status, Track
 from tests.factories import DecisionFactory, StudentFactory
 

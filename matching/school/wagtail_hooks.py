@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.selectors import role_for_user
-from matching import views_school
+from matching.school import views as views_school
 
 
 class SchoolMenuItem(MenuItem):

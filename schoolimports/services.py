@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schoolimports.models import ImportJob
+from matching.errors import DomainError, StudentNotFound
+from matching.models import School, SchoolYear, Service, Student, Track, TransportMode
+from matching.validators import normalize_nrn
 
-from . import imports
-from .errors import DomainError, StudentNotFound
-from .models import School, SchoolYear, Service, Student, Track, TransportMode
-from .validators import normalize_nrn
+from . import parsing as imports
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import School, Service, Student, Track, TransportMode
-from .validators import mask_nrn, normalize_nrn
+from matching.models import School, Service, Student, Track, TransportMode
+from matching.validators import mask_nrn, normalize_nrn
 
 PLACEMENT_CHOICES = (
     ("", _("Alle")),

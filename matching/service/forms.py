@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from . import reference
-from .models import ContactPerson, School, Status
-from .querysets import is_postcode_filter
-from .selectors import StudentFilters
+from matching import reference
+from matching.models import ContactPerson, School, Status
+from matching.querysets import is_postcode_filter
+from matching.selectors import StudentFilters
 
 TABS = (("open", _("Zonder stageplaats")), ("accepted", _("Aanvaard door ons")))
 ORDER_CHOICES = (

@@ -26,10 +26,10 @@ from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
 from accounts.selectors import is_operator, service_for_user
-from matching import views_service
-from matching.forms import ContactPersonForm
+from core.permissions import OperatorPermissionPolicy
 from matching.models import ContactPerson, Track
-from matching.permissions import OperatorPermissionPolicy
+from matching.service import views as views_service
+from matching.service.forms import ContactPersonForm
 from matching.services import contact_person_save
 
 SERVICE_ACTIONS = {"add", "change", "delete", "view"}

@@ -5,7 +5,7 @@ A school sees only its own students, and of the services' decisions only the acc
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Decision, School, SchoolYear, Status, Student
+from matching.models import Decision, School, SchoolYear, Status, Student
 
 
 def students_of_school(*, school: School, school_year: SchoolYear | None) -> QuerySet[Student]:

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from . import postcodes
-from .querysets import StudentQuerySet
-from .validators import normalize_nrn, validate_nrn, validate_phone
+from .. import postcodes
+from ..querysets import StudentQuerySet
+from ..validators import normalize_nrn, validate_nrn, validate_phone
 
 
 class Track(models.TextChoices):

@@ -21,13 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import school_for_user
-
-from . import imports, school_selectors, school_services
-from .errors import DomainError
-from .exports import export_response
-from .models import SchoolYear, Service, Track, TransportMode
-from .school_forms import ImportForm, RemarksForm, StudentFilterForm, StudentForm
-from .validators import mask_nrn
+from core.exports import export_response
+from matching.errors import DomainError
+from matching.models import SchoolYear, Service, Track, TransportMode
+from matching.school import selectors as school_selectors
+from matching.school.forms import ImportForm, RemarksForm, StudentFilterForm, StudentForm
+from matching.validators import mask_nrn
+from schoolimports import parsing as imports
+from schoolimports import services as school_services
 
 PAGE_SIZE = 100
 TRACK_LABELS = dict(Track.choices)
@@ -287,7 +288,7 @@ def import_upload(request, school):
     jobs = school.import_jobs.all()[:10]
     return TemplateResponse(
         request,
-        "matching/school/import.html",
+        "schoolimports/upload.html",
         _context(
             _("Leerlingen importeren"),
             form=form,
@@ -324,7 +325,7 @@ def import_job(request, school, pk):
     job = school_services.import_job_for_school(school=school, pk=pk)
     return TemplateResponse(
         request,
-        "matching/school/import_job.html",
+        "schoolimports/job.html",
         _context(
             _("Import van %(name)s") % {"name": job.filename},
             school=school,

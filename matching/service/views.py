@@ -21,12 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import service_for_user
-
-from . import selectors, services
-from .errors import DomainError
-from .exports import export_response
-from .forms import PAGE_SIZES, StatusForm, StudentFilterForm
-from .models import (
+from core.exports import export_response
+from matching import selectors, services
+from matching.errors import DomainError
+from matching.models import (
     Decision,
     PersonalDataAccess,
     Status,
@@ -34,7 +32,8 @@ from .models import (
     Student,
     Track,
 )
-from .timetable import year_and_round_in_force
+from matching.service.forms import PAGE_SIZES, StatusForm, StudentFilterForm
+from matching.timetable import year_and_round_in_force
 
 TRACK_SLUGS = {
     Track.SECONDARY: "secondary",

@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from core.permissions import OperatorPermissionPolicy
 from matching.models import (
     Decision,
     Milestone,
@@ -28,7 +29,6 @@ from matching.models import (
     StatusChange,
     Student,
 )
-from matching.permissions import OperatorPermissionPolicy
 from matching.timetable import school_year_close, school_year_create_from_default
 
 # School years --------------------------------------------------------------------------
