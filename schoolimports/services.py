@@ -1,11 +1,7 @@
-"""What a school does with its students: register one, change one, import a file.
-
-The rules of a student (national register number, postcode → municipality and province,
-track against the kind of school, the requested period) live in Student.clean; the entry
-blackout in SchoolYear.visible_from_for. These functions call them, whichever door the data
-came in by (the form, the import, a command), and add what only a school's action knows:
-which school year, who registered, duplicates, and that an accepted student is frozen.
-"""
+"""The bulk import of a school: validate every row of a file, then register all of them in
+one transaction or none. Small files run in the request, large ones in a Celery task, with
+progress the page polls. Each row goes through the same rules as the school's form
+(matching.school.services and Student.clean)."""
 
 import datetime as dt
 import hashlib
@@ -15,208 +11,28 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.errors import DomainError, StudentNotFound
+from matching.errors import DomainError
 from matching.models import School, SchoolYear, Service, Student, Track, TransportMode
+from matching.school.services import (
+    NRN_TAKEN_OTHER,
+    NRN_TAKEN_OWN,
+    SCALAR_FIELDS,
+    current_school_year,
+)
 from matching.validators import normalize_nrn
 
 from . import parsing as imports
 from .models import ImportJob
+from .progress import Progress
 
 logger = logging.getLogger(__name__)
 
-NO_SCHOOL_YEAR = gettext_lazy("Er is geen lopend schooljaar: leerlingen inschrijven kan nog niet.")
-FROZEN = gettext_lazy(
-    "Deze leerling werd al aanvaard door een dienst: enkel de opmerkingen kunnen nog "
-    "gewijzigd worden."
-)
 ALREADY_IMPORTED = gettext_lazy("Dit bestand werd al geïmporteerd.")
-NRN_TAKEN_OWN = gettext_lazy("Deze leerling werd dit schooljaar al ingeschreven door uw school.")
-NRN_TAKEN_OTHER = gettext_lazy(
-    "Een leerling met dit rijksregisternummer is dit schooljaar al ingeschreven."
-)
-
-SCALAR_FIELDS = [
-    "track",
-    "first_name",
-    "last_name",
-    "national_register_number",
-    "email",
-    "phone",
-    "postcode",
-    "municipality",
-    "education",
-    "supervisor_name",
-    "supervisor_email",
-    "supervisor_phone",
-    "requested_start",
-    "requested_end",
-    "hours",
-    "remarks",
-]
-# Fields set by the system, never by the school's data.
-SYSTEM_FIELDS = ["school", "school_year", "province", "registered_by"]
-
-
-def current_school_year(now=None) -> SchoolYear:
-    school_year = SchoolYear.objects.current(now or timezone.now())
-    if school_year is None:
-        raise DomainError(NO_SCHOOL_YEAR)
-    return school_year
-
-
-def _full_clean(student: Student) -> None:
-    """Model rules plus the one-NRN-per-school-year constraint, with the school's message."""
-    student.full_clean(exclude=["province", "registered_by"], validate_constraints=False)
-    _check_nrn_free(student)
-
-
-def _check_nrn_free(student: Student) -> None:
-    if not student.national_register_number:
-        return
-    other = (
-        Student.objects.filter(
-            school_year_id=student.school_year_id,
-            national_register_number=student.national_register_number,
-        )
-        .exclude(pk=student.pk)
-        .values_list("school_id", flat=True)
-        .first()
-    )
-    if other is not None:
-        message = NRN_TAKEN_OWN if other == student.school_id else NRN_TAKEN_OTHER
-        raise ValidationError({"national_register_number": message})
-
-
-def _require_nrn(student: Student) -> None:
-    if not student.national_register_number:
-        raise ValidationError(
-            {"national_register_number": _("Het rijksregisternummer is verplicht.")}
-        )
-
-
-def _save(student: Student) -> None:
-    try:
-        with transaction.atomic():
-            student.save()
-    except IntegrityError:
-        # A concurrent registration of the same number won the race.
-        raise ValidationError({"national_register_number": NRN_TAKEN_OTHER})
-
-
-@transaction.atomic
-def student_register(*, school: School, user, data: dict, now=None) -> Student:
-    """Register one student of `school` in the current school year.
-
-    Registering during the entry blackout is allowed: `visible_from` then becomes the
-    release date (SchoolYear.visible_from_for), and the caller warns the user. Raises
-    DomainError without a current school year, ValidationError (per field) for bad data.
-    """
-    now = now or timezone.now()
-    school_year = current_school_year(now)
-    student = Student(
-        school=school,
-        school_year=school_year,
-        registered_at=now,
-        visible_from=school_year.visible_from_for(now),
-        registered_by=user,
-    )
-    for name in SCALAR_FIELDS:
-        if name in data:
-            setattr(student, name, data[name] if data[name] is not None else _empty(name))
-    student.national_register_number = normalize_nrn(student.national_register_number)
-    _require_nrn(student)
-    _full_clean(student)
-    _save(student)
-    student.transport_modes.set(data.get("transport_modes") or [])
-    student.preferred_services.set(_active_services(data.get("preferred_services")))
-    return student
-
-
-def _empty(name):
-    return None if name in ("requested_start", "requested_end", "hours") else ""
-
-
-def _active_services(services):
-    ids = [getattr(s, "pk", s) for s in services or []]
-    return list(Service.objects.filter(pk__in=ids, is_active=True))
-
-
-def student_for_school(*, school: School, pk) -> Student:
-    """A student of `school`; another school's student is as missing as a wrong id."""
-    student = Student.objects.filter(school=school, pk=pk, anonymised_at__isnull=True).first()
-    if student is None:
-        raise StudentNotFound()
-    return student
-
-
-def is_frozen(student: Student) -> bool:
-    """Once a service accepted the student, the school changes only the remarks."""
-    return Student.objects.filter(pk=student.pk).placed().exists()
-
-
-@transaction.atomic
-def student_update(*, school: School, user, student_id: int, data: dict) -> Student:
-    """Change a student of `school`. An empty national register number keeps the stored one
-    (it is never shown back in full). Once accepted, only the remarks may change."""
-    student = student_for_school(school=school, pk=student_id)
-    student = Student.objects.select_for_update().get(pk=student.pk)
-    if is_frozen(student):
-        changed = [
-            name
-            for name in SCALAR_FIELDS
-            if name in data
-            and name != "remarks"
-            and not (name == "national_register_number" and not data[name])
-            and _differs(getattr(student, name), data[name], name)
-        ]
-        m2m_changed = (
-            "transport_modes" in data
-            and {m.pk for m in data["transport_modes"]}
-            != set(student.transport_modes.values_list("pk", flat=True))
-        ) or (
-            "preferred_services" in data
-            and {s.pk for s in data["preferred_services"]}
-            != set(student.preferred_services.values_list("pk", flat=True))
-        )
-        if changed or m2m_changed:
-            raise DomainError(FROZEN)
-        if "remarks" in data:
-            student.remarks = data["remarks"] or ""
-            student.save(update_fields=["remarks"])
-        return student
-    old_postcode, old_municipality = student.postcode, student.municipality
-    for name in SCALAR_FIELDS:
-        if name not in data:
-            continue
-        if name == "national_register_number" and not data[name]:
-            continue
-        setattr(student, name, data[name] if data[name] is not None else _empty(name))
-    student.national_register_number = normalize_nrn(student.national_register_number)
-    if student.postcode != old_postcode and data.get("municipality", "") in ("", old_municipality):
-        student.municipality = ""  # derived again from the new postcode
-    _full_clean(student)
-    _save(student)
-    if "transport_modes" in data:
-        student.transport_modes.set(data["transport_modes"] or [])
-    if "preferred_services" in data:
-        student.preferred_services.set(_active_services(data["preferred_services"]))
-    return student
-
-
-def _differs(current, new, name) -> bool:
-    if name == "national_register_number":
-        return normalize_nrn(new) != current
-    if new in (None, "") and current in (None, ""):
-        return False
-    return current != new
-
-
-# Bulk import ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -488,42 +304,6 @@ def _column_position(header: str) -> int:
     return imports.HEADERS.index(header) if header in imports.HEADERS else -1
 
 
-class _Progress:
-    """Writes a job's progress where the page that polls it can read it.
-
-    Inside the import's transaction an UPDATE on the same connection would stay invisible
-    until the commit, so on PostgreSQL progress goes through a second, autocommitting
-    connection. On SQLite (tests, demo) progress inside the transaction is skipped."""
-
-    def __init__(self, job: ImportJob):
-        self.job = job
-        self._side = None
-
-    def __call__(self, status: str, progress: int, total: int | None = None) -> None:
-        total = self.job.total if total is None else total
-        self.job.status, self.job.progress, self.job.total = status, progress, total
-        if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job.pk).update(
-                status=status, progress=progress, total=total
-            )
-            return
-        if connection.vendor != "postgresql":
-            return
-        if self._side is None:
-            self._side = connections.create_connection("default")
-        with self._side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET status = %s, progress = %s, total = %s "
-                "WHERE id = %s",
-                [status, progress, total, self.job.pk],
-            )
-
-    def close(self):
-        if self._side is not None:
-            self._side.close()
-            self._side = None
-
-
 def import_start(*, school: School, user, filename: str, content: bytes, now=None) -> ImportJob:
     """Accept an uploaded file: check its size and shape, then import it now (small) or
     hand it to a worker (more than IMPORT_SYNC_MAX_ROWS rows).
@@ -538,7 +318,7 @@ def import_start(*, school: School, user, filename: str, content: bytes, now=Non
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise DomainError(
             _("Het bestand is te groot (%(size)s). Een bestand mag hoogstens %(max)s zijn.")
-            % {"size": _megabytes(len(content)), "max": _megabytes(settings.IMPORT_MAX_BYTES)}
+            % {"size": megabytes(len(content)), "max": megabytes(settings.IMPORT_MAX_BYTES)}
         )
     if not content:
         raise DomainError(_("Het bestand is leeg."))
@@ -587,7 +367,7 @@ def _live_job(school, digest) -> ImportJob | None:
     ).first()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
@@ -599,7 +379,7 @@ def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:
     if job.is_finished:
         return job
     now = now or job.created_at
-    progress = _Progress(job)
+    progress = Progress(job)
     try:
         if parsed is None:
             parsed = imports.parse_file(bytes(job.content), max_rows=settings.IMPORT_MAX_ROWS)
@@ -693,13 +473,4 @@ def _finish(job: ImportJob, status: str, *, errors=None, imported: int = 0) -> I
     job.finished_at = timezone.now()
     job.content = b""  # the file holds personal data; the students are in the tables now
     job.save(update_fields=["status", "errors", "imported", "progress", "finished_at", "content"])
-    return job
-
-
-def import_job_for_school(*, school: School, pk) -> ImportJob:
-    from django.http import Http404
-
-    job = ImportJob.objects.filter(school=school, pk=pk).first()
-    if job is None:
-        raise Http404(_("Deze import werd niet gevonden."))
     return job

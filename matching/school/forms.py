@@ -136,10 +136,3 @@ class StudentFilterForm(forms.Form):
         postcode = (data.get("postcode") or "").strip()
         data["postcode"] = postcode if postcode.isdigit() and len(postcode) in (2, 4) else ""
         return data
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Bestand (CSV of XLSX)"),
-        help_text=_("CSV met ; of , als scheidingsteken (UTF-8 of Windows), of een Excel-bestand."),
-    )

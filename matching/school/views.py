@@ -1,19 +1,18 @@
-"""The school workspace: its students (form and bulk file) and their placement.
+"""The school workspace: its students (the form; the bulk file is in schoolimports) and
+their placement.
 
 Thin views: a login works for one school (guardian object permission); every student is
 looked up within that school, so another school's id is a 404 like a missing one. Rules
-live in matching.school_services, reads in matching.school_selectors."""
+live in matching.school.services, reads in matching.school.selectors."""
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -23,12 +22,11 @@ from django.views.decorators.http import require_GET
 from accounts.selectors import school_for_user
 from core.exports import export_response
 from matching.errors import DomainError
-from matching.models import SchoolYear, Service, Track, TransportMode
+from matching.models import SchoolYear, Track
 from matching.school import selectors as school_selectors
-from matching.school.forms import ImportForm, RemarksForm, StudentFilterForm, StudentForm
+from matching.school import services as school_services
+from matching.school.forms import RemarksForm, StudentFilterForm, StudentForm
 from matching.validators import mask_nrn
-from schoolimports import parsing as imports
-from schoolimports import services as school_services
 
 PAGE_SIZE = 100
 TRACK_LABELS = dict(Track.choices)
@@ -49,11 +47,11 @@ def school_required(view):
     return wrapped
 
 
-def _context(title, **extra):
+def page_context(title, **extra):
     return {"page_title": title, "header_title": title, "header_icon": "group", **extra}
 
 
-def _blackout_warning(school_year: SchoolYear | None, now) -> str:
+def blackout_warning(school_year: SchoolYear | None, now) -> str:
     if school_year is None or not school_year.in_entry_blackout(now):
         return ""
     release = formats.date_format(timezone.localtime(school_year.blackout_release_at), "j F Y H:i")
@@ -82,7 +80,7 @@ def students_index(request, school):
     return TemplateResponse(
         request,
         "matching/school/students_index.html",
-        _context(
+        page_context(
             _("Mijn leerlingen"),
             school=school,
             school_year=school_year,
@@ -90,7 +88,7 @@ def students_index(request, school):
             page=page,
             rows=rows,
             query=query.urlencode(),
-            blackout_warning=_blackout_warning(school_year, now),
+            blackout_warning=blackout_warning(school_year, now),
         ),
     )
 
@@ -201,7 +199,7 @@ def student_create(request, school):
                 request,
                 _("%(name)s werd ingeschreven.") % {"name": student.full_name},
             )
-            warning = _blackout_warning(school_year, now)
+            warning = blackout_warning(school_year, now)
             if warning:
                 messages.warning(request, warning)
             if "add_another" in request.POST:
@@ -210,12 +208,12 @@ def student_create(request, school):
     return TemplateResponse(
         request,
         "matching/school/student_form.html",
-        _context(
+        page_context(
             _("Leerling inschrijven"),
             form=form,
             school=school,
             school_year=school_year,
-            blackout_warning=_blackout_warning(school_year, now),
+            blackout_warning=blackout_warning(school_year, now),
             creating=True,
         ),
     )
@@ -246,7 +244,7 @@ def student_edit(request, school, pk):
     return TemplateResponse(
         request,
         "matching/school/student_form.html",
-        _context(
+        page_context(
             student.full_name,
             form=form,
             school=school,
@@ -259,109 +257,10 @@ def student_edit(request, school, pk):
     )
 
 
-# Bulk import ---------------------------------------------------------------------------
-
-
-@school_required
-def import_upload(request, school):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    now = timezone.now()
-    school_year = SchoolYear.objects.current(now)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                content = upload.read(settings.IMPORT_MAX_BYTES + 1)
-            else:
-                content = upload.read()
-            job = school_services.import_start(
-                school=school, user=request.user, filename=upload.name, content=content
-            )
-        except school_services.AlreadyImported as exc:
-            messages.warning(request, exc.message)
-            if exc.job is not None:
-                return redirect("matching_school:import_job", pk=exc.job.pk)
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("matching_school:import_job", pk=job.pk)
-    jobs = school.import_jobs.all()[:10]
-    return TemplateResponse(
-        request,
-        "schoolimports/upload.html",
-        _context(
-            _("Leerlingen importeren"),
-            form=form,
-            school=school,
-            jobs=jobs,
-            columns=imports.COLUMNS,
-            max_mb=school_services._megabytes(settings.IMPORT_MAX_BYTES),
-            max_rows=settings.IMPORT_MAX_ROWS,
-            blackout_warning=_blackout_warning(school_year, now),
-        ),
-    )
-
-
-@school_required
-@require_GET
-def import_template(request, school, fmt):
-    if fmt == "xlsx":
-        handle = imports.template_xlsx(
-            transport_modes=TransportMode.objects.all(),
-            services=Service.objects.filter(is_active=True).order_by("name"),
-        )
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename="sjabloon-leerlingen.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    header, rows = imports.template_csv_rows()
-    return export_response("csv", "sjabloon-leerlingen", header, rows)
-
-
-@school_required
-def import_job(request, school, pk):
-    job = school_services.import_job_for_school(school=school, pk=pk)
-    return TemplateResponse(
-        request,
-        "schoolimports/job.html",
-        _context(
-            _("Import van %(name)s") % {"name": job.filename},
-            school=school,
-            job=job,
-            status_url=reverse("matching_school:import_job_status", args=[job.pk]),
-            blackout_warning=_blackout_warning(job.school_year, job.created_at),
-        ),
-    )
-
-
-@school_required
-@require_GET
-def import_job_status(request, school, pk):
-    job = school_services.import_job_for_school(school=school, pk=pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": str(job.get_status_display()),
-            "progress": job.progress,
-            "total": job.total,
-            "percent": job.percent,
-            "finished": job.is_finished,
-            "imported": job.imported,
-            "error_count": len(job.errors),
-        }
-    )
-
-
 app_name = "matching_school"
 urlpatterns = [
     path("", students_index, name="index"),
     path("nieuw/", student_create, name="student_add"),
     path("<int:pk>/", student_edit, name="student_edit"),
     path("export/", students_export, name="export"),
-    path("import/", import_upload, name="import"),
-    path("import/sjabloon.<str:fmt>", import_template, name="import_template"),
-    path("import/<int:pk>/", import_job, name="import_job"),
-    path("import/<int:pk>/status/", import_job_status, name="import_job_status"),
 ]

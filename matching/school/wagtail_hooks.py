@@ -1,4 +1,5 @@
-"""Wagtail registrations for school users: their students and the bulk import."""
+"""Wagtail registrations for school users: their students (the bulk import registers its
+own screens in schoolimports.wagtail_hooks)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,15 +31,4 @@ def register_school_students_menu_item():
         name="school-students",
         icon_name="group",
         order=140,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_school_import_menu_item():
-    return SchoolMenuItem(
-        _("Leerlingen importeren"),
-        reverse("matching_school:import"),
-        name="school-import",
-        icon_name="upload",
-        order=150,
     )

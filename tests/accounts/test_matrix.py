@@ -522,29 +522,27 @@ def world(db, settings, tmp_path):
             NOBODY,
         ),
         get("school export", reverse("matching_school:export") + "?format=csv", {"school_a"}),
-        get("school import", reverse("matching_school:import"), {"school_a"}),
+        get("school import", reverse("schoolimports:upload"), {"school_a"}),
         get(
             "import template csv",
-            reverse("matching_school:import_template", args=["csv"]),
+            reverse("schoolimports:template", args=["csv"]),
             {"school_a"},
         ),
         get(
             "import template xlsx",
-            reverse("matching_school:import_template", args=["xlsx"]),
+            reverse("schoolimports:template", args=["xlsx"]),
             {"school_a"},
         ),
-        get("own import job", reverse("matching_school:import_job", args=[job_a.pk]), {"school_a"}),
+        get("own import job", reverse("schoolimports:job", args=[job_a.pk]), {"school_a"}),
         get(
             "own import job status",
-            reverse("matching_school:import_job_status", args=[job_a.pk]),
+            reverse("schoolimports:job_status", args=[job_a.pk]),
             {"school_a"},
         ),
-        get(
-            "school B's import job", reverse("matching_school:import_job", args=[job_b.pk]), NOBODY
-        ),
+        get("school B's import job", reverse("schoolimports:job", args=[job_b.pk]), NOBODY),
         get(
             "school B's import job status",
-            reverse("matching_school:import_job_status", args=[job_b.pk]),
+            reverse("schoolimports:job_status", args=[job_b.pk]),
             NOBODY,
         ),
         # Regional coordinator.

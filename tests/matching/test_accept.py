@@ -237,7 +237,7 @@ def test_a_school_edit_waits_for_an_acceptance_in_flight_then_finds_the_student_
     """The acceptance holds a shared lock on the student row until it commits; the school's
     edit (FOR UPDATE) must wait for it, then refuse, instead of slipping a new address in
     under a placement the service is committing. Real connections, real locks."""
-    from schoolimports import services as school_services
+    from matching.school import services as school_services
 
     rnd = RoundFactory(scope=Scope.ALL, track=Track.SECONDARY)
     student = StudentFactory(school_year=rnd.school_year, postcode="9000", municipality="Gent")

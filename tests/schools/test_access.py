@@ -49,9 +49,9 @@ def test_overview_and_export_hold_only_own_students(school_client, school, year,
 
 def test_other_schools_import_job_is_a_404(client, school_user, other_school, year):
     other_user = make_school_user(other_school)
-    from schoolimports import services as school_services
+    from schoolimports import services as import_services
 
-    job = school_services.import_start(
+    job = import_services.import_start(
         school=other_school, user=other_user, filename="b.csv", content=csv_bytes([good_row(1)])
     )
     client.force_login(school_user)

@@ -8,7 +8,7 @@ from django.test import override_settings
 from matching.errors import DomainError
 from matching.models import School, Student
 from schoolimports import parsing as imports
-from schoolimports import services as school_services
+from schoolimports import services as import_services
 from schoolimports.models import ImportJob
 from tests import factories
 
@@ -16,7 +16,7 @@ from .conftest import HEADER, csv_bytes, good_row, xlsx_bytes
 
 
 def run(school, user, content, filename="leerlingen.csv"):
-    return school_services.import_start(
+    return import_services.import_start(
         school=school, user=user, filename=filename, content=content
     )
 
@@ -229,7 +229,7 @@ def test_uploading_the_same_file_again_does_not_duplicate(year, school, school_u
     content = csv_bytes([good_row(1), good_row(2)])
     first = run(school, school_user, content)
     assert first.status == ImportJob.Status.DONE
-    with pytest.raises(school_services.AlreadyImported) as caught:
+    with pytest.raises(import_services.AlreadyImported) as caught:
         run(school, school_user, content)
     assert str(caught.value.message) == "Dit bestand werd al geïmporteerd."
     assert caught.value.job == first

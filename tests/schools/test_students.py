@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from matching.errors import DomainError
 from matching.models import Status, Student
-from schoolimports import services as school_services
+from matching.school import services as school_services
 from tests import factories
 
 NRN = factories.make_nrn(7, dt.date(2007, 9, 14))

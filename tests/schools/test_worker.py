@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from matching.models import Student
-from schoolimports import services as school_services
+from schoolimports import services as import_services
 from schoolimports.models import ImportJob
 
 from .conftest import csv_bytes, good_row, make_school_user, reload_reference_data
@@ -90,7 +90,7 @@ def worker(postgres, real_redis, transactional_db, tmp_path):
 def test_5000_row_import_completes_through_the_worker_with_progress(worker, school, year):
     user = make_school_user(school)
     content = csv_bytes([good_row(i, Voornaam=f"Leerling{i}") for i in range(5000)])
-    job = school_services.import_start(
+    job = import_services.import_start(
         school=school, user=user, filename="groot.csv", content=content
     )
     assert job.status == ImportJob.Status.PENDING and job.total == 5000
@@ -116,8 +116,8 @@ def test_5000_row_import_completes_through_the_worker_with_progress(worker, scho
     assert bytes(job.content) == b""  # the file is not kept once imported
 
     # Uploading the same file again does not queue a second import.
-    with pytest.raises(school_services.AlreadyImported):
-        school_services.import_start(
+    with pytest.raises(import_services.AlreadyImported):
+        import_services.import_start(
             school=school, user=user, filename="groot.csv", content=content
         )
     assert Student.objects.count() == 5000

@@ -1,0 +1,15 @@
+"""Reads of the bulk import."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from matching.models import School
+
+from .models import ImportJob
+
+
+def import_job_for_school(*, school: School, pk) -> ImportJob:
+    job = ImportJob.objects.filter(school=school, pk=pk).first()
+    if job is None:
+        raise Http404(_("Deze import werd niet gevonden."))
+    return job
