@@ -20,12 +20,14 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from accounts import selectors, services
 from accounts.forms import InvitationForm
 from accounts.models import Invitation
+from core import roles
+from matching import memberships
 
 PER_PAGE = 50
 
 
 def _require_operator(request):
-    if not selectors.is_operator(request.user):
+    if not roles.is_operator(request.user):
         raise PermissionDenied
 
 
@@ -35,7 +37,7 @@ def _page(request, queryset):
 
 class OperatorMenuItem(MenuItem):
     def is_shown(self, request):
-        return selectors.is_operator(request.user)
+        return roles.is_operator(request.user)
 
 
 class OperatorViewSet(ViewSet):
@@ -57,10 +59,10 @@ class LoginsViewSet(OperatorViewSet):
         rows = [
             {
                 "user": user,
-                "role": selectors.role_for_user(user) if user.is_active else None,
-                "organisation": selectors.service_for_user(user)
-                or selectors.school_for_user(user)
-                or ", ".join(str(p) for p in selectors.provinces_for_user(user)),
+                "role": memberships.role_for_user(user) if user.is_active else None,
+                "organisation": memberships.service_for_user(user)
+                or memberships.school_for_user(user)
+                or ", ".join(str(p) for p in memberships.provinces_for_user(user)),
             }
             for user in page
         ]

@@ -16,7 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from accounts.selectors import role_for_user
+from matching.memberships import role_for_user
 
 UserModel = get_user_model()
 ROLES_WITH_MODEL_PERMISSIONS = frozenset({"operator", "editor"})

@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.selectors import role_for_user
+from matching.memberships import role_for_user
 
 LOGIN_AT_KEY = "accounts_login_at"
 SEEN_AT_KEY = "accounts_seen_at"

@@ -4,7 +4,7 @@ The groups are part of the code, not of the data: a data migration creates them 
 post_migrate handler keeps them in line (it only adds), so a model that arrives later
 (notifications.MailTemplate) reaches the right group without a hand edit."""
 
-from accounts.selectors import (
+from core.roles import (
     COORDINATORS_GROUP,
     EDITORS_GROUP,
     OPERATORS_GROUP,

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from accounts import selectors
 from accounts.models import Invitation, Role, UserSession
-from accounts.selectors import (
+from accounts.tokens import hash_token, new_token
+from core import roles
+from core.roles import (
     COORDINATORS_GROUP,
     EDITORS_GROUP,
     OPERATORS_GROUP,
@@ -26,7 +27,6 @@ from accounts.selectors import (
     SERVICE_USERS_GROUP,
     is_operator,
 )
-from accounts.tokens import hash_token, new_token
 from matching.models import (
     ProvinceUserObjectPermission,
     SchoolUserObjectPermission,
@@ -212,7 +212,7 @@ def invitation_accept(*, token: str, password: str):
 
 
 def _clear_roles(user) -> None:
-    selectors.forget_roles(user)
+    roles.forget_roles(user)
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP_NAMES))
     ServiceUserObjectPermission.objects.filter(user=user).delete()
     SchoolUserObjectPermission.objects.filter(user=user).delete()
@@ -236,7 +236,7 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
 
     A login belongs to one service or one school, never two, and never both; it also
     joins the role's Wagtail group (which only grants access to the admin)."""
-    selectors.forget_roles(user)
+    roles.forget_roles(user)
     given = [x for x in (service, school, provinces) if x]
     if len(given) != 1:
         raise AccountsError(_("Kies één dienst, één school of minstens één provincie."))
@@ -265,7 +265,7 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
             assign_perm("matching.coordinate_province", user, province)
         role = Role.COORDINATOR
     user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
-    selectors.forget_roles(user)
+    roles.forget_roles(user)
 
 
 def session_register(*, user, session_key: str) -> None:

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from accounts import selectors
 from accounts.admin_views import AccessViewSetGroup
+from matching import memberships
 from matching.models import Track
 from matching.selectors import round_summary_for_service
 
@@ -37,7 +37,7 @@ def visible_menu_items(role, menu_items):
 
 @hooks.register("construct_main_menu")
 def menu_per_role(request, menu_items):
-    menu_items[:] = visible_menu_items(selectors.role_for_user(request.user), menu_items)
+    menu_items[:] = visible_menu_items(memberships.role_for_user(request.user), menu_items)
 
 
 def _round_line(item, now) -> str:
@@ -90,12 +90,13 @@ class WelcomePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def dashboard_per_role(request, panels):
-    role = selectors.role_for_user(request.user)
+    role = memberships.role_for_user(request.user)
     if role == "service":
-        panels[:] = [WelcomePanel(role=role, service=selectors.service_for_user(request.user))]
+        panels[:] = [WelcomePanel(role=role, service=memberships.service_for_user(request.user))]
     elif role == "school":
-        panels[:] = [WelcomePanel(role=role, school=selectors.school_for_user(request.user))]
+        panels[:] = [WelcomePanel(role=role, school=memberships.school_for_user(request.user))]
     elif role == "coordinator":
-        panels[:] = [WelcomePanel(role=role, provinces=selectors.provinces_for_user(request.user))]
+        provinces = memberships.provinces_for_user(request.user)
+        panels[:] = [WelcomePanel(role=role, provinces=provinces)]
     elif role is None:
         panels[:] = []

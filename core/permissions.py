@@ -4,11 +4,7 @@ because membership (service, school, province) is never read from model permissi
 
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from accounts.selectors import EDITORS_GROUP, group_names, is_operator
-
-
-def is_editor(user) -> bool:
-    return EDITORS_GROUP in group_names(user)
+from core.roles import is_editor, is_operator
 
 
 class RoleModelPermissionPolicy(ModelPermissionPolicy):

@@ -18,8 +18,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from accounts.selectors import is_operator
 from core.permissions import RoleModelPermissionPolicy
+from core.roles import is_operator
 from matching.operator.wagtail_hooks import ReadOnlyViewSetMixin
 
 from .models import MailTemplate, Outbox

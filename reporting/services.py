@@ -6,7 +6,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import is_operator
+from core.roles import is_operator
 from matching.errors import DomainError
 from matching.models import Decision, SchoolYear, Student
 from notifications.services import outbox_cancel_for_school_year

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from accounts.selectors import is_operator, provinces_for_user
+from core.roles import is_operator
 from matching.errors import DomainError
+from matching.memberships import provinces_for_user
 from matching.models import Province, SchoolYear, Track
 
 from . import charts, selectors, services

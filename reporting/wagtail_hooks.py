@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from accounts.selectors import provinces_for_user, role_for_user
+from matching.memberships import provinces_for_user, role_for_user
 
 from . import selectors, urls
 from .views import dashboard_context

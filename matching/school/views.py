@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import school_for_user
 from core.exports import export_response
 from matching.errors import DomainError
+from matching.memberships import school_for_user
 from matching.models import SchoolYear, Track
 from matching.school import selectors as school_selectors
 from matching.school import services as school_services

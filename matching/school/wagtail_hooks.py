@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from accounts.selectors import role_for_user
+from matching.memberships import role_for_user
 from matching.school import views as views_school
 
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import service_for_user
 from core.exports import export_response
 from matching import selectors, services
 from matching.errors import DomainError
+from matching.memberships import service_for_user
 from matching.models import (
     Decision,
     PersonalDataAccess,

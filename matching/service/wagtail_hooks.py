@@ -25,8 +25,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
-from accounts.selectors import is_operator, service_for_user
 from core.permissions import OperatorPermissionPolicy
+from core.roles import is_operator
+from matching.memberships import service_for_user
 from matching.models import ContactPerson, Track
 from matching.service import views as views_service
 from matching.service.forms import ContactPersonForm

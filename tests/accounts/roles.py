@@ -4,8 +4,8 @@ role x URL matrix test. Every login has the password `PASSWORD`."""
 
 from django.contrib.auth.models import Group
 
-from accounts.selectors import EDITORS_GROUP, OPERATORS_GROUP
 from accounts.services import membership_grant
+from core.roles import EDITORS_GROUP, OPERATORS_GROUP
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery"

@@ -10,10 +10,11 @@ from django.test import Client
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
-from accounts import selectors
 from accounts.models import Invitation, Role
 from accounts.roles import ensure_role_groups
 from accounts.wagtail_hooks import visible_menu_items
+from core import roles
+from matching import memberships
 from tests.accounts.conftest import mails_to
 from tests.accounts.roles import (
     make_coordinator,
@@ -40,15 +41,15 @@ def operator(db):
 
 def test_role_helpers_make_one_login_per_role(db):
     service, school = ServiceFactory(), SchoolFactory()
-    assert selectors.role_for_user(make_operator()) == "operator"
-    assert selectors.role_for_user(make_editor()) == "editor"
+    assert memberships.role_for_user(make_operator()) == "operator"
+    assert memberships.role_for_user(make_editor()) == "editor"
     service_user = make_service_user(service)
-    assert selectors.service_for_user(service_user) == service
-    assert selectors.role_for_user(service_user) == "service"
+    assert memberships.service_for_user(service_user) == service
+    assert memberships.role_for_user(service_user) == "service"
     school_user = make_school_user(school)
-    assert selectors.school_for_user(school_user) == school
-    assert selectors.role_for_user(school_user) == "school"
-    assert selectors.role_for_user(make_coordinator(province("ANT"))) == "coordinator"
+    assert memberships.school_for_user(school_user) == school
+    assert memberships.role_for_user(school_user) == "school"
+    assert memberships.role_for_user(make_coordinator(province("ANT"))) == "coordinator"
 
 
 def test_role_groups_hold_only_their_permissions(db):
@@ -61,21 +62,21 @@ def test_role_groups_hold_only_their_permissions(db):
         group = Group.objects.get(name=name)
         return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
-    operators = codes(selectors.OPERATORS_GROUP)
+    operators = codes(roles.OPERATORS_GROUP)
     assert {"wagtailadmin.access_admin", "matching.change_student", "accounts.add_invitation"} <= (
         operators
     )
     assert "matching.act_for_service" not in operators
     for name in (
-        selectors.SERVICE_USERS_GROUP,
-        selectors.SCHOOL_USERS_GROUP,
-        selectors.COORDINATORS_GROUP,
+        roles.SERVICE_USERS_GROUP,
+        roles.SCHOOL_USERS_GROUP,
+        roles.COORDINATORS_GROUP,
     ):
         assert codes(name) == {"wagtailadmin.access_admin"}
-    editors = Group.objects.get(name=selectors.EDITORS_GROUP)
+    editors = Group.objects.get(name=roles.EDITORS_GROUP)
     assert editors.page_permissions.filter(permission__codename="publish_page").exists()
     assert editors.collection_permissions.filter(permission__codename="add_image").exists()
-    editor_codes = codes(selectors.EDITORS_GROUP)
+    editor_codes = codes(roles.EDITORS_GROUP)
     assert "notifications.change_mailtemplate" in editor_codes
     assert not any(c.startswith(("matching.", "accounts.")) for c in editor_codes)
 

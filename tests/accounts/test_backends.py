@@ -8,7 +8,7 @@ from wagtail.models import GroupPagePermission, Page
 from wagtail.users.models import UserProfile
 
 from accounts.backends import AccountsBackend
-from accounts.selectors import SERVICE_USERS_GROUP
+from core.roles import SERVICE_USERS_GROUP
 from matching.models import Province
 from tests.factories import SchoolFactory, ServiceFactory, UserFactory
 

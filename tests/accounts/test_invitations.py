@@ -17,6 +17,7 @@ from accounts.services import (
     invitation_revoke,
     membership_grant,
 )
+from matching import memberships
 from tests.accounts.conftest import mails_to, token_in
 from tests.accounts.roles import make_operator, make_service_user
 from tests.factories import SchoolFactory, ServiceFactory, UserFactory, province
@@ -52,7 +53,7 @@ def test_invitation_creates_inactive_login_without_usable_password(invited):
     assert invitation.user == user
     assert not user.is_active
     assert not user.has_usable_password()
-    assert selectors.service_for_user(user) is None  # membership only after activation
+    assert memberships.service_for_user(user) is None  # membership only after activation
 
 
 def test_invitation_stores_only_a_hash_of_the_token(invited):
@@ -81,8 +82,8 @@ def test_activation_link_works_once(client, invited, service):
     assert response["Location"] == reverse("wagtailadmin_login")
     user = User.objects.get(email="nieuw@dienst.be")
     assert user.is_active and user.check_password(NEW_PASSWORD)
-    assert selectors.service_for_user(user) == service
-    assert selectors.role_for_user(user) == "service"
+    assert memberships.service_for_user(user) == service
+    assert memberships.role_for_user(user) == "service"
 
     again = post_password(client, token, "Another-Password-42")
     assert again.status_code == 410
@@ -185,8 +186,8 @@ def test_coordinator_invitation_grants_provinces(mailbox, db):
         email="trekker@x.be", role=Role.COORDINATOR, provinces=[ant, lim]
     )
     user = invitation_accept(token=token, password=NEW_PASSWORD)
-    assert set(selectors.provinces_for_user(user)) == {ant, lim}
-    assert selectors.role_for_user(user) == "coordinator"
+    assert set(memberships.provinces_for_user(user)) == {ant, lim}
+    assert memberships.role_for_user(user) == "coordinator"
 
 
 def test_login_belongs_to_one_service_or_one_school(db):
@@ -197,7 +198,7 @@ def test_login_belongs_to_one_service_or_one_school(db):
         membership_grant(user, service=service_b)
     with pytest.raises(AccountsError):
         membership_grant(user, school=SchoolFactory())
-    assert selectors.service_for_user(user) == service_a
+    assert memberships.service_for_user(user) == service_a
 
 
 def test_model_level_membership_permission_widens_nothing(db):
@@ -205,8 +206,8 @@ def test_model_level_membership_permission_widens_nothing(db):
 
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="act_for_service"))
-    assert selectors.service_for_user(user) is None
-    assert selectors.role_for_user(user) is None
+    assert memberships.service_for_user(user) is None
+    assert memberships.role_for_user(user) is None
 
 
 def test_invitation_expiry_is_counted_from_resend(invited, settings):

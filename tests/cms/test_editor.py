@@ -10,8 +10,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from accounts.models import User
 from accounts.roles import ensure_role_groups
-from accounts.selectors import EDITORS_GROUP
 from cms.models import ContactPage, ContentPage, FaqPage, HomePage, TimetablePage
+from core.roles import EDITORS_GROUP
 
 
 class EditorPublishesPagesTests(WagtailPageTestCase):

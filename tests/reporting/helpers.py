@@ -6,7 +6,7 @@ import zoneinfo
 from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm
 
-from accounts.selectors import OPERATORS_GROUP
+from core.roles import OPERATORS_GROUP
 from matching import services as matching_services
 from matching.models import Status
 from tests import factories

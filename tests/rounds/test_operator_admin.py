@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.selectors import OPERATORS_GROUP
+from core.roles import OPERATORS_GROUP
 from matching.models import Round, SchoolYear, Track
 from matching.timetable import school_year_create_from_default
 from notifications.models import Outbox

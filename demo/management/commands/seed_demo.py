@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import User
-from accounts.selectors import EDITORS_GROUP, OPERATORS_GROUP
+from core.roles import EDITORS_GROUP, OPERATORS_GROUP
 from matching import services
 from matching.errors import DomainError
 from matching.models import (
