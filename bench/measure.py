@@ -797,10 +797,11 @@ def _clear_mailing(round_id):
 def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
     key, title = "round_mailing", f"Round mailing to {recipients} logins via a Celery worker"
     try:
+        from matching import mailings
         from notifications import services as notifications
     except ImportError as exc:
-        return [not_available(key, title, f"notifications.services: {exc}")]
-    write = getattr(notifications, "round_mailing_write", None)
+        return [not_available(key, title, f"matching.mailings: {exc}")]
+    write = getattr(mailings, "round_mailing_write", None)
     renderer = getattr(notifications, "mail_renderer", None)
     if write is None or renderer is None:
         return [not_available(key, title, "round_mailing_write / mail_renderer missing")]
@@ -818,7 +819,7 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
     logins = data.add_mail_logins(recipients)
     # Baseline: the bare cost of rendering the same mails the way round_mailing_write does
     # it: one renderer (template row read and compiled once), then one call per mail.
-    base = notifications._round_context(round_)
+    base = mailings._round_context(round_)
     names = [f"Medewerker {i}" for i in range(recipients)]
     t0 = perf_counter()
     render = renderer("round_started")

@@ -89,3 +89,26 @@ def role_for_user(user) -> str | None:
     if province_ids_for_user(user):
         return "coordinator"
     return None
+
+
+def service_logins(service_ids=None):
+    """(user, service) pairs of every active login of an active service."""
+    rows = ServiceUserObjectPermission.objects.filter(
+        permission__codename="act_for_service",
+        user__is_active=True,
+        content_object__is_active=True,
+    )
+    if service_ids is not None:
+        rows = rows.filter(content_object_id__in=service_ids)
+    return rows.select_related("user", "content_object").order_by("user_id")
+
+
+def school_logins(*, school_ids=None, kinds=None):
+    rows = SchoolUserObjectPermission.objects.filter(
+        permission__codename="act_for_school", user__is_active=True
+    )
+    if school_ids is not None:
+        rows = rows.filter(content_object_id__in=school_ids)
+    if kinds is not None:
+        rows = rows.filter(content_object__kind__in=kinds)
+    return rows.select_related("user", "content_object").order_by("user_id")

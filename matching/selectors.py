@@ -283,3 +283,25 @@ def round_summary_for_service(service: Service, now=None) -> list[TrackRound]:
     """Per track, the round in force now (for the dashboard greeting)."""
     now = now or timezone.now()
     return [TrackRound(track, round_in_force(track=track, now=now)) for track in Track.values]
+
+
+def undecided_counts(*, service: Service, now) -> dict[str, int]:
+    """Per track with an open round: visible students without a decision of `service`."""
+    counts = {}
+    open_tracks = (
+        Round.objects.filter(
+            school_year__closed_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+        )
+        .values_list("track", flat=True)
+        .distinct()
+    )
+    for track in sorted(set(open_tracks)):
+        decided = Decision.objects.filter(service=service).exclude(status=Status.UNDECIDED)
+        count = (
+            students_visible_to(service=service, track=track, now=now)
+            .exclude(pk__in=decided.values("student_id"))
+            .count()
+        )
+        if count:
+            counts[track] = count
+    return counts

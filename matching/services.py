@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notifications.services import notify_school_of_acceptance
-
 from . import selectors
 from .errors import DomainError, StudentNotFound
+from .mailings import notify_school_of_acceptance
 from .models import (
     ContactPerson,
     Decision,

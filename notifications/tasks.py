@@ -1,5 +1,5 @@
-"""Celery tasks: thin wrappers that take ids and call services. Nothing here decides who
-sees what; visibility is computed from the clock."""
+"""Celery tasks of the outbox: thin wrappers that take ids and call services. The round
+mailings and reminders are matching's (matching.tasks)."""
 
 from smtplib import SMTPException
 
@@ -24,16 +24,6 @@ def deliver_outbox(self, outbox_id: int) -> str:
     return services.outbox_deliver(
         outbox_id=outbox_id, final_attempt=self.request.retries >= MAX_DELIVERY_RETRIES
     )
-
-
-@shared_task
-def round_mailings_sweep() -> int:
-    return services.round_mailings_sweep()
-
-
-@shared_task
-def reminders_send() -> int:
-    return services.reminders_send()
 
 
 @shared_task

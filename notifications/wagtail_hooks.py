@@ -20,7 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.permissions import RoleModelPermissionPolicy
 from core.roles import is_operator
-from matching.operator.wagtail_hooks import ReadOnlyViewSetMixin
+from core.viewsets import ReadOnlyViewSetMixin
 
 from .models import MailTemplate, Outbox
 from .services import outbox_retry

@@ -5,11 +5,11 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
+from matching.mailings import reminders_send
 from matching.models import Province, Status
 from matching.services import decision_set_status
 from matching.timetable import school_year_create_from_default
 from notifications.models import Outbox
-from notifications.services import reminders_send
 from tests import factories
 from tests.notifications.helpers import school_login, service_login
 

@@ -4,10 +4,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from matching.mailings import round_mailings_sweep
 from matching.models import School
 from matching.timetable import school_year_close, school_year_create_from_default
 from notifications.models import Outbox, RoundMailing
-from notifications.services import round_mailings_sweep
 from tests import factories
 from tests.notifications.helpers import school_login, service_login
 

@@ -19,10 +19,11 @@ from django.db import connection
 
 from accounts.models import User
 from config.celery_app import app as celery_app
+from matching.mailings import round_mailings_sweep
 from matching.models import Province, Scope, ServiceUserObjectPermission, Status, Track
 from matching.services import decision_set_status
 from notifications.models import Outbox
-from notifications.services import outbox_retry_sweep, round_mailings_sweep
+from notifications.services import outbox_retry_sweep
 from tests import factories
 from tests.notifications.helpers import school_login
 

@@ -141,8 +141,9 @@ def test_anonymising_cancels_unsent_acceptance_notices_naming_its_students(
     year,
     frozen,
 ):
+    from matching.mailings import notify_school_of_acceptance
     from notifications.models import Outbox
-    from notifications.services import notify_school_of_acceptance, outbox_retry
+    from notifications.services import outbox_retry
     from tests.notifications.helpers import school_login
 
     user = operator()
