@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.http import set_no_store
 from matching.memberships import role_for_user
 
 LOGIN_AT_KEY = "accounts_login_at"
@@ -143,7 +143,7 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path.startswith(self.admin_prefix) or getattr(request, "_no_store", False):
-            add_never_cache_headers(response)
+            set_no_store(response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

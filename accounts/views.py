@@ -8,8 +8,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 
 from accounts import selectors, services
-from accounts.decorators import no_store
 from accounts.forms import ActivationForm
+from core.http import no_store
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")

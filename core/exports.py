@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from .http import set_no_store
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
@@ -61,7 +63,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response["Cache-Control"] = "no-store"
+    set_no_store(response)
     return response
 
 
@@ -242,7 +244,7 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    response["Cache-Control"] = "no-store"
+    set_no_store(response)
     return response
 
 

@@ -14,12 +14,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.exports import export_response
+from core.http import set_no_store
 from matching.errors import DomainError
 from matching.memberships import school_for_user
 from matching.models import SchoolYear, Track
@@ -41,7 +41,7 @@ def school_required(view):
         if school is None:
             raise PermissionDenied
         response = view(request, school, *args, **kwargs)
-        add_never_cache_headers(response)
+        set_no_store(response)
         return response
 
     return wrapped

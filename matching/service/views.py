@@ -14,13 +14,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exports import export_response
+from core.http import set_no_store
 from matching import selectors, services
 from matching.errors import DomainError
 from matching.memberships import service_for_user
@@ -66,7 +66,7 @@ def service_required(view):
         if service is None:
             raise PermissionDenied
         response = view(request, service, *args, **kwargs)
-        add_never_cache_headers(response)  # no-store: student data must sit in no cache
+        set_no_store(response)  # no-store: student data must sit in no cache
         return response
 
     return wrapped

@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
+from core.http import set_no_store
 from core.permissions import OperatorPermissionPolicy
 from core.roles import is_operator
 from matching.memberships import service_for_user
@@ -100,8 +101,7 @@ class OwnContactPersonMixin:
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        return response
+        return set_no_store(response)
 
 
 class ContactPersonIndexView(IndexView):

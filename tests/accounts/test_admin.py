@@ -184,8 +184,8 @@ def test_operator_menu_has_access_screens(operator):
 def test_no_store_decorator_marks_any_view(rf):
     from django.http import HttpResponse
 
-    from accounts.decorators import no_store
     from accounts.middleware import NoStoreMiddleware
+    from core.http import no_store
 
     @no_store
     def view(request):

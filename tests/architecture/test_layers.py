@@ -111,3 +111,15 @@ def test_the_checks_catch_a_wrong_direction_and_a_cycle():
     assert forbidden_edges(graph, ALLOWED) == ["notifications may not import matching: y.py:3"]
     graph["matching"]["notifications"] = ["z"]
     assert find_cycle(graph) == ["matching", "notifications", "matching"]
+
+
+def test_one_helper_sets_no_store():
+    """Only core.http writes the no-store header; everything else calls set_no_store or
+    marks its view with @no_store."""
+    writers = []
+    for app in sorted(PROJECT_APPS):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if "add_never_cache_headers" in text or '"Cache-Control"' in text:
+                writers.append(str(path.relative_to(ROOT)))
+    assert writers == ["core/http.py"]
