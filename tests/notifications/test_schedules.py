@@ -24,6 +24,10 @@ def test_migrate_leaves_the_three_schedules_on_registered_tasks():
     app.loader.import_default_modules()
     for name in tasks:
         assert name in app.tasks, name
+    # The round sweep and the reminder moved to matching.tasks and kept the stored names.
+    for name in ("notifications.tasks.round_mailings_sweep", "notifications.tasks.reminders_send"):
+        assert app.tasks[name].run.__module__ == "matching.tasks", name
+    assert app.tasks["matching.tasks.school_import_run"].run.__module__ == "schoolimports.tasks"
 
 
 def test_an_operators_change_is_kept():
