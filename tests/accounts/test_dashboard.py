@@ -56,7 +56,7 @@ def service(db):
 
 @pytest.fixture
 def open_round(db):
-    """A round in force for secondary students, as in tests/workspace/conftest.py."""
+    """A round in force for secondary students, as in tests/matching/service/conftest.py."""
     return RoundFactory(scope=Scope.ALL, track=Track.SECONDARY)
 
 

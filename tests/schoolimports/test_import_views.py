@@ -5,8 +5,7 @@ from django.test import override_settings
 
 from matching.models import Student
 from schoolimports.models import ImportJob
-
-from .conftest import csv_bytes, good_row
+from tests.matching.school.conftest import csv_bytes, good_row
 
 
 def upload(client, content, name="klas.csv"):

@@ -13,8 +13,12 @@ from django.db import connection
 from matching.models import Student
 from schoolimports import services as import_services
 from schoolimports.models import ImportJob
-
-from .conftest import csv_bytes, good_row, make_school_user, reload_reference_data
+from tests.matching.school.conftest import (
+    csv_bytes,
+    good_row,
+    make_school_user,
+    reload_reference_data,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -11,8 +11,7 @@ from schoolimports import parsing as imports
 from schoolimports import services as import_services
 from schoolimports.models import ImportJob
 from tests import factories
-
-from .conftest import HEADER, csv_bytes, good_row, xlsx_bytes
+from tests.matching.school.conftest import HEADER, csv_bytes, good_row, xlsx_bytes
 
 
 def run(school, user, content, filename="leerlingen.csv"):
