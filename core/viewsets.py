@@ -1,36 +1,39 @@
 """Generic pieces for Wagtail viewsets: no domain rule here."""
 
-from django.core.exceptions import PermissionDenied
+from django.forms.models import modelform_factory
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 
 
-class _Refused:
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
+class ReadOnlyHistoryView(HistoryView):
+    """Wagtail asks for add/change/delete to show an object's history; here `view` does."""
+
+    any_permission_required = ["view"]
+
+
+class ReadOnlyUsageView(UsageView):
+    permission_required = "view"
 
 
 class ReadOnlyViewSetMixin:
-    """List, search, filter and inspect only: no add/edit/delete buttons, and those
-    routes refuse (they stay routable so admin URL lookups for the model keep working)."""
+    """List, search, filter, inspect, history and usage only. The model's permission
+    policy (core.permissions.ReadOnlyPermissionPolicy) refuses add, change and delete, so
+    Wagtail shows no such button and its own views answer those routes with a refusal;
+    the routes stay so admin URL lookups for the model keep working. The create/edit form
+    has no field: there is nothing to write."""
 
     copy_view_enabled = False
+    history_view_class = ReadOnlyHistoryView
+    usage_view_class = ReadOnlyUsageView
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)
         view_kwargs.update(add_url_name=None, edit_url_name=None, delete_url_name=None)
         return view_kwargs
 
-    @property
-    def add_view_class(self):
-        return type("RefusedCreateView", (_Refused, super().add_view_class), {})
-
-    @property
-    def edit_view_class(self):
-        return type("RefusedEditView", (_Refused, super().edit_view_class), {})
-
-    @property
-    def delete_view_class(self):
-        return type("RefusedDeleteView", (_Refused, super().delete_view_class), {})
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, fields=())
 
 
 def related_index_view(*related):

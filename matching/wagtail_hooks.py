@@ -2,7 +2,7 @@
 
 from wagtail.permissions import register_permission_policy
 
-from core.permissions import OperatorPermissionPolicy
+from core.permissions import NO_DELETE, OperatorPermissionPolicy, ReadOnlyPermissionPolicy
 
 from .models import (
     Decision,
@@ -18,18 +18,13 @@ from .models import (
 
 # Before any viewset asks for a policy: operator screens answer to operators only, whatever
 # model permissions another login may have been given by mistake.
-for _model in (
-    SchoolYear,
-    Round,
-    Milestone,
-    Service,
-    School,
-    Student,
-    Decision,
-    StatusChange,
-    PersonalDataAccess,
-):
+for _model in (SchoolYear, Round, Milestone, School):
     register_permission_policy(_model, OperatorPermissionPolicy(_model))
+# A service with history is deactivated, never deleted (its history rows PROTECT it too).
+register_permission_policy(Service, OperatorPermissionPolicy(Service, actions=NO_DELETE))
+# Students, decisions and the two histories are read-only in the operator's screens.
+for _model in (Student, Decision, StatusChange, PersonalDataAccess):
+    register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
 
 from .operator import wagtail_hooks as operator_hooks  # noqa: E402, F401
 from .school import wagtail_hooks as school_hooks  # noqa: E402, F401

@@ -18,7 +18,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from core.permissions import RoleModelPermissionPolicy
+from core.permissions import ReadOnlyPermissionPolicy, RoleModelPermissionPolicy
 from core.roles import is_operator
 from core.viewsets import ReadOnlyViewSetMixin
 
@@ -27,7 +27,7 @@ from .services import outbox_retry
 
 # Mail texts: editors and operators; the outbox: operators. Model permissions alone never do.
 register_permission_policy(MailTemplate, RoleModelPermissionPolicy(MailTemplate, editors=True))
-register_permission_policy(Outbox, RoleModelPermissionPolicy(Outbox))
+register_permission_policy(Outbox, ReadOnlyPermissionPolicy(Outbox))
 
 
 class MailTemplateViewSet(SnippetViewSet):
@@ -89,7 +89,6 @@ class OutboxViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "created_at",
         "sent_at",
     ]
-    form_fields = ["to"]
 
 
 class OperatorOnlyPolicy(ModelPermissionPolicy):

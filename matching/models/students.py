@@ -261,19 +261,21 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class StatusChange(models.Model):
-    """Append-only history of every status change: never updated, never deleted."""
+    """Append-only history of every status change: never updated, never deleted. Its
+    student, service and login are PROTECTed: deleting one with history is refused, so no
+    row can vanish by a cascade (tests/matching/test_history_protect.py)."""
 
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("leerling")
+        Student, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("leerling")
     )
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("dienst")
+        Service, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("dienst")
     )
     from_status = models.CharField(_("van"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("naar"), max_length=20, choices=Status.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         related_name="+",
         verbose_name=_("door"),
@@ -304,7 +306,8 @@ class StatusChange(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """One row per display of a student's personal data (screen or export)."""
+    """One row per display of a student's personal data (screen or export). Like the
+    status history it outlives nothing it names: student, login and service are PROTECTed."""
 
     class Context(models.TextChoices):
         DETAIL = "detail", _("Detailscherm")
@@ -315,17 +318,17 @@ class PersonalDataAccess(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gebruiker"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         related_name="+",
     )
     student = models.ForeignKey(
-        Student, verbose_name=_("leerling"), on_delete=models.CASCADE, related_name="+"
+        Student, verbose_name=_("leerling"), on_delete=models.PROTECT, related_name="+"
     )
     service = models.ForeignKey(
         Service,
         verbose_name=_("dienst"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

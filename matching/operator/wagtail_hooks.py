@@ -289,7 +289,6 @@ class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "visible_from",
     ]
     inspect_view_enabled = True
-    form_fields = ["first_name"]
 
 
 class DecisionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
@@ -313,7 +312,6 @@ class DecisionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     search_fields = ["student__last_name", "student__first_name", "service__name"]
     inspect_view_enabled = True
     inspect_view_fields = ["student", "service", "status", "mentor", "period_start", "period_end"]
-    form_fields = ["status"]
 
     index_view_class = related_index_view("student", "service", "mentor")
 
@@ -336,7 +334,6 @@ class StatusChangeViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     ]
     list_filter = ["to_status", "service__province"]
     search_fields = ["student__last_name", "service__name"]
-    form_fields = ["to_status"]
 
     index_view_class = related_index_view("student", "service", "changed_by")
 
@@ -358,7 +355,6 @@ class PersonalDataAccessViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     ]
     list_filter = ["context"]
     search_fields = ["student__last_name", "user__email"]
-    form_fields = ["context"]
 
     index_view_class = related_index_view("student", "user", "service")
 
