@@ -16,14 +16,14 @@ from accounts.wagtail_hooks import visible_menu_items
 from core import roles
 from matching import memberships
 from tests.accounts.conftest import mails_to
-from tests.accounts.roles import (
+from tests.factories import SchoolFactory, ServiceFactory, province
+from tests.logins import (
     make_coordinator,
     make_editor,
     make_operator,
     make_school_user,
     make_service_user,
 )
-from tests.factories import SchoolFactory, ServiceFactory, province
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -3,9 +3,9 @@ from django.core import mail
 
 from matching.models import Province
 from tests.accounts.conftest import token_in
-from tests.accounts.roles import make_operator
 from tests.conftest import browser_login, screenshot
 from tests.factories import ServiceFactory
+from tests.logins import make_operator
 
 NEW_PASSWORD = "Zonnebloem-Stage-2025"
 

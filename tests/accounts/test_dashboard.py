@@ -13,13 +13,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from matching.models import Scope, Track
-from tests.accounts.roles import (
+from tests.factories import RoundFactory, SchoolFactory, ServiceFactory, province
+from tests.logins import (
     make_coordinator,
     make_operator,
     make_school_user,
     make_service_user,
 )
-from tests.factories import RoundFactory, SchoolFactory, ServiceFactory, province
 
 DASHBOARD = "/admin/"
 NO_ROUND = "er loopt nog geen ronde"

@@ -19,8 +19,8 @@ from accounts.services import (
 )
 from matching import memberships
 from tests.accounts.conftest import mails_to, token_in
-from tests.accounts.roles import make_operator, make_service_user
 from tests.factories import SchoolFactory, ServiceFactory, UserFactory, province
+from tests.logins import make_operator, make_service_user
 
 NEW_PASSWORD = "Stagematching-2025!"
 User = get_user_model()

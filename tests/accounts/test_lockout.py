@@ -2,8 +2,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 
-from tests.accounts.roles import PASSWORD, make_operator
 from tests.factories import UserFactory
+from tests.logins import PASSWORD, make_operator
 
 LOGIN = "/admin/login/"
 
@@ -64,7 +64,7 @@ def test_only_operator_sees_lockouts(client, victim, settings):
     lock(client, victim.email, settings)
     row = AccessAttempt.objects.get(username=victim.email)
     editor = Client()
-    from tests.accounts.roles import make_editor
+    from tests.logins import make_editor
 
     editor.force_login(make_editor())
     # Wagtail turns PermissionDenied into a redirect to the dashboard with a message.

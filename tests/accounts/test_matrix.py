@@ -45,13 +45,6 @@ from matching.services import decision_set_status, personal_data_log
 from notifications.models import MailTemplate, Outbox
 from reporting.models import OperatorExport
 from schoolimports.models import ImportJob
-from tests.accounts.roles import (
-    make_coordinator,
-    make_editor,
-    make_operator,
-    make_school_user,
-    make_service_user,
-)
 from tests.factories import (
     ContactPersonFactory,
     RoundFactory,
@@ -59,6 +52,13 @@ from tests.factories import (
     ServiceFactory,
     StudentFactory,
     province,
+)
+from tests.logins import (
+    make_coordinator,
+    make_editor,
+    make_operator,
+    make_school_user,
+    make_service_user,
 )
 
 ROLES = ["anonymous", "operator", "editor", "service_a", "service_b", "school_a", "coordinator"]

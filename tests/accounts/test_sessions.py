@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.middleware import LOGIN_AT_KEY
 from accounts.models import UserSession
-from tests.accounts.roles import PASSWORD, make_operator
+from tests.logins import PASSWORD, make_operator
 
 LOGIN = "/admin/login/"
 
@@ -96,7 +96,7 @@ def test_changing_the_password_keeps_the_user_signed_in(client, db):
     second sign-in."""
     from django.conf import settings
 
-    from tests.accounts.roles import make_operator
+    from tests.logins import make_operator
 
     client.force_login(make_operator())
     assert client.get("/admin/").status_code == 200

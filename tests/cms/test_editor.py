@@ -3,15 +3,13 @@
 import io
 
 from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from accounts.models import User
 from accounts.roles import ensure_role_groups
 from cms.models import ContactPage, ContentPage, FaqPage, HomePage, TimetablePage
-from core.roles import EDITORS_GROUP
+from tests.logins import make_editor
 
 
 class EditorPublishesPagesTests(WagtailPageTestCase):
@@ -22,8 +20,7 @@ class EditorPublishesPagesTests(WagtailPageTestCase):
         # The product's own editors group, as the role set-up makes it (a transactional
         # test elsewhere may have flushed it: set it up again, which only adds).
         ensure_role_groups(django_apps)
-        cls.editor = User.objects.create_user(email="redacteur@example.be", password="x" * 12)
-        cls.editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        cls.editor = make_editor(email="redacteur@example.be")
 
     def setUp(self):
         self.client.force_login(self.editor)

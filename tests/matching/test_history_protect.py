@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from matching.models import AppendOnlyQuerySet, PersonalDataAccess, Service, Status, StatusChange
 from tests import factories
-from tests.accounts.roles import make_operator, make_service_user
+from tests.logins import make_operator, make_service_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from matching.services import decision_set_status
 from matching.timetable import school_year_create_from_default
 from notifications.models import Outbox
 from tests import factories
-from tests.notifications.helpers import school_login, service_login
+from tests.logins import make_school_user, make_service_user
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -28,9 +28,9 @@ def student(**kwargs):
 def setting():
     school_year_create_from_default(year=2025)
     service = factories.ServiceFactory()
-    logins = [service_login(service), service_login(service)]
+    logins = [make_service_user(service), make_service_user(service)]
     other = factories.ServiceFactory()
-    service_login(other)
+    make_service_user(other)
     students = [student(preferred_services=[service]) for _ in range(3)]
     student(preferred_services=[other])  # not visible to `service` in round 1
     student(
@@ -97,7 +97,7 @@ def test_school_logins_are_told_when_their_student_is_accepted(
     setting, django_capture_on_commit_callbacks
 ):
     student = setting["students"][1]
-    login = school_login(student.school)
+    login = make_school_user(student.school)
     with django_capture_on_commit_callbacks(execute=True):
         accept(setting["service"], student)
     assert [m.to for m in mail.outbox] == [[login.email]]
@@ -119,7 +119,7 @@ def test_school_without_logins_is_told_at_its_own_address(
 
 def test_rolled_back_acceptance_mails_nothing(setting, django_capture_on_commit_callbacks):
     student = setting["students"][1]
-    school_login(student.school)
+    make_school_user(student.school)
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
@@ -138,7 +138,7 @@ def test_an_unreachable_broker_costs_one_publish_attempt_not_one_per_login(
     from notifications import tasks
 
     student = setting["students"][1]
-    logins = [school_login(student.school) for _ in range(3)]
+    logins = [make_school_user(student.school) for _ in range(3)]
     attempts = []
 
     def broker_down(*args, **kwargs):

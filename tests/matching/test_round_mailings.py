@@ -9,7 +9,7 @@ from matching.models import School
 from matching.timetable import school_year_close, school_year_create_from_default
 from notifications.models import Outbox, RoundMailing
 from tests import factories
-from tests.notifications.helpers import school_login, service_login
+from tests.logins import make_school_user, make_service_user
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -25,13 +25,17 @@ def people():
     service_b = factories.ServiceFactory()
     closed_service = factories.ServiceFactory(is_active=False)
     return {
-        "service": [service_login(service_a), service_login(service_a), service_login(service_b)],
-        "inactive": [
-            service_login(service_b, is_active=False),
-            service_login(closed_service),
+        "service": [
+            make_service_user(service_a),
+            make_service_user(service_a),
+            make_service_user(service_b),
         ],
-        "secondary_school": school_login(factories.SchoolFactory()),
-        "cvo": school_login(factories.SchoolFactory(kind=School.Kind.CVO)),
+        "inactive": [
+            make_service_user(service_b, is_active=False),
+            make_service_user(closed_service),
+        ],
+        "secondary_school": make_school_user(factories.SchoolFactory()),
+        "cvo": make_school_user(factories.SchoolFactory(kind=School.Kind.CVO)),
     }
 
 
@@ -142,5 +146,5 @@ def test_closed_school_year_mails_nothing(people, sweep_at):
 def test_new_login_added_after_the_mailing_is_not_mailed_about_the_past(people, sweep_at):
     school_year_create_from_default(year=2025)
     sweep_at(utc(2025, 6, 30, 10))
-    service_login(factories.ServiceFactory())
+    make_service_user(factories.ServiceFactory())
     assert sweep_at(utc(2025, 6, 30, 10, 5)) == 0

@@ -25,7 +25,7 @@ from matching.services import decision_set_status
 from notifications.models import Outbox
 from notifications.services import outbox_retry_sweep
 from tests import factories
-from tests.notifications.helpers import school_login
+from tests.logins import make_school_user
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,7 +242,7 @@ def test_redis_down_acceptance_still_works_and_mail_waits_in_the_outbox(broker, 
     factories.RoundFactory(school_year=school_year, track=Track.SECONDARY, scope=Scope.ALL)
     service = factories.ServiceFactory()
     student = factories.StudentFactory(school_year=school_year)
-    login = school_login(student.school)
+    login = make_school_user(student.school)
     mentor = factories.ContactPersonFactory(service=service)
 
     use_broker(CLOSED_PORT_BROKER)  # Redis is down

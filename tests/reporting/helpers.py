@@ -3,32 +3,23 @@
 import datetime as dt
 import zoneinfo
 
-from django.contrib.auth.models import Group, Permission
-from guardian.shortcuts import assign_perm
+from django.contrib.auth.models import Permission
 
-from core.roles import OPERATORS_GROUP
 from matching import services as matching_services
 from matching.models import Status
 from tests import factories
+from tests.logins import make_coordinator, make_operator
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 NOW = dt.datetime(2025, 10, 15, 12, 0, tzinfo=BRUSSELS)
 
 
 def operator():
-    user = factories.UserFactory()
-    group, _created = Group.objects.get_or_create(name=OPERATORS_GROUP)
-    user.groups.add(group)
-    _grant_admin(user)
-    return user
+    return make_operator()
 
 
 def coordinator(*provinces):
-    user = factories.UserFactory()
-    for province in provinces:
-        assign_perm("matching.coordinate_province", user, province)
-    _grant_admin(user)
-    return user
+    return make_coordinator(*provinces)
 
 
 def plain_admin_user():

@@ -144,7 +144,7 @@ def test_anonymising_cancels_unsent_acceptance_notices_naming_its_students(
     from matching.mailings import notify_school_of_acceptance
     from notifications.models import Outbox
     from notifications.services import outbox_retry
-    from tests.notifications.helpers import school_login
+    from tests.logins import make_school_user
 
     user = operator()
     student = Student.objects.filter(school_year=year).first()
@@ -157,8 +157,8 @@ def test_anonymising_cancels_unsent_acceptance_notices_naming_its_students(
     )
     # Written but never delivered (say the broker was down): queued and failed rows.
     Outbox.objects.all().delete()
-    school_login(student.school)
-    school_login(other_decision.student.school)
+    make_school_user(student.school)
+    make_school_user(other_decision.student.school)
     # (Inside the test's transaction the after-commit delivery never runs.)
     waiting = notify_school_of_acceptance(decision)[0]
     failed = notify_school_of_acceptance(decision)[0]

@@ -1,23 +1,20 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from core.roles import OPERATORS_GROUP
 from matching.models import Round, SchoolYear, Track
 from matching.timetable import school_year_create_from_default
 from notifications.models import Outbox
 from tests import factories
-from tests.notifications.helpers import service_login
+from tests.logins import make_operator, make_service_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def operator(client):
-    user = factories.UserFactory()
-    user.groups.add(Group.objects.get(name=OPERATORS_GROUP))
+    user = make_operator()
     client.force_login(user)
     return user
 
@@ -37,7 +34,7 @@ def operator(client):
 )
 def test_operator_screens_open_for_operators_only(client, operator, name):
     assert client.get(reverse(name)).status_code == 200
-    client.force_login(service_login(factories.ServiceFactory()))
+    client.force_login(make_service_user(factories.ServiceFactory()))
     assert client.get(reverse(name)).status_code in (302, 403)
 
 

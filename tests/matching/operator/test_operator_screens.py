@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from matching.models import PersonalDataAccess, Scope, Status, Track
 from matching.services import decision_set_status, personal_data_log
-from tests.accounts.roles import make_operator, make_service_user
 from tests.conftest import browser_login, screenshot
 from tests.factories import RoundFactory, ServiceFactory, StudentFactory
+from tests.logins import make_operator, make_service_user
 
 
 @pytest.fixture

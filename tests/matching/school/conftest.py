@@ -2,12 +2,11 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from matching.models import School, TransportMode
 from tests import factories
+from tests.logins import make_school_user
 
 HEADER = [
     "Type leerling",
@@ -104,15 +103,6 @@ def school(db):
 @pytest.fixture
 def other_school(db):
     return factories.SchoolFactory(kind=School.Kind.SECONDARY)
-
-
-def make_school_user(school):
-    user = factories.UserFactory()
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    assign_perm("matching.act_for_school", user, school)
-    return user
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from matching.models import Student
 from tests import factories
 from tests.conftest import browser_login, screenshot
+from tests.logins import make_school_user
 
-from .conftest import csv_bytes, good_row, make_school_user, reload_reference_data
+from .conftest import csv_bytes, good_row, reload_reference_data
 
 pytestmark = pytest.mark.browser
 

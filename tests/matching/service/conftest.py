@@ -3,24 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
-from guardian.shortcuts import assign_perm
 
 from matching.models import Scope, Track
-from tests.factories import ContactPersonFactory, RoundFactory, ServiceFactory, UserFactory
+from tests.factories import ContactPersonFactory, RoundFactory, ServiceFactory
+from tests.logins import make_service_user
 
 PERIOD = {"period_start": "2025-10-06", "period_end": "2025-11-28"}
 PERIOD_DATES = {"period_start": dt.date(2025, 10, 6), "period_end": dt.date(2025, 11, 28)}
-
-
-def make_service_user(service, **kwargs):
-    """A login that works for `service`: the guardian object permission plus admin access."""
-    user = UserFactory(**kwargs)
-    assign_perm("matching.act_for_service", user, service)
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    return user
 
 
 @pytest.fixture

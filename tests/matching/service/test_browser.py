@@ -15,8 +15,7 @@ from tests.factories import (
     StudentFactory,
     province,
 )
-
-from .conftest import make_service_user
+from tests.logins import make_service_user
 
 pytestmark = [
     pytest.mark.browser,

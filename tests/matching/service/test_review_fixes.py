@@ -2,8 +2,8 @@
 can correct any contact person."""
 
 from matching.models import ContactPerson
-from tests.accounts.roles import make_operator
 from tests.factories import ContactPersonFactory
+from tests.logins import make_operator
 
 
 def test_deactivated_service_logins_lose_the_workspace(service_client, service, open_round):

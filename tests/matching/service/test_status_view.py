@@ -6,8 +6,9 @@ from django.contrib.messages import get_messages
 
 from matching.models import Decision, Status, StatusChange, Track
 from tests.factories import ContactPersonFactory, DecisionFactory, StudentFactory
+from tests.logins import make_service_user
 
-from .conftest import PERIOD, make_service_user
+from .conftest import PERIOD
 
 LIST = "/admin/service/students/secondary/"
 
