@@ -1,6 +1,7 @@
 """Reads of the matching domain. Every screen and export of students goes through these, so
 no screen can forget a rule: visibility is computed from the clock, never from a flag."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -55,6 +56,51 @@ def visible_q(*, service: Service | None, round: Round | None, now, include_plac
     elif round.scope == Scope.PREFERRED_IN_PROVINCE:
         preferred = preferred.filter(service__province_id=OuterRef("province_id"))
     return q & Exists(preferred)
+
+
+def rounds_by_track(school_year: SchoolYear) -> dict[str, list[Round]]:
+    """The school year's rounds per track, in timetable order (one query)."""
+    rounds: dict[str, list[Round]] = {track: [] for track in Track.values}
+    for each in Round.objects.filter(school_year=school_year).order_by("starts_at", "number"):
+        rounds.setdefault(each.track, []).append(each)
+    return rounds
+
+
+def scope_shows(*, scope: str, preferred_province_ids: Iterable[int], province_id) -> bool:
+    """Whether a round of `scope` shows an unplaced student to at least one service: the
+    scope part of `visible_q(service=None)` for one student already in memory
+    (tests/matching/test_visibility_rule.py holds the two to the same answers)."""
+    preferred = list(preferred_province_ids)
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.PREFERRED:
+        return bool(preferred)
+    return province_id in preferred  # preferred_in_province
+
+
+def visibility_round(
+    *, rounds: list[Round], visible_from, preferred_province_ids, province_id
+) -> Round | None:
+    """The round from which a student was first visible to some service.
+
+    Start at t = max(visible_from, first round's start) and take the round in force at t
+    (the latest round with starts_at <= t, as the services' screens do). If that round's
+    scope shows the student to nobody — no preferred service, or none in the student's
+    province while the scope is 'preferred in province' — the first later round whose scope
+    does. None when no round of the track would ever show it.
+    """
+    if not rounds:
+        return None
+    moment = max(visible_from, rounds[0].starts_at) if visible_from else rounds[0].starts_at
+    start = 0
+    for index, each in enumerate(rounds):
+        if each.starts_at <= moment:
+            start = index
+    preferred = list(preferred_province_ids)
+    for each in rounds[start:]:
+        if scope_shows(scope=each.scope, preferred_province_ids=preferred, province_id=province_id):
+            return each
+    return None
 
 
 _UNSET = object()

@@ -6,7 +6,7 @@ what a chunk needs in a fixed number of queries.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -18,65 +18,17 @@ from django.utils.translation import gettext_lazy
 from matching.models import (
     Decision,
     Province,
-    Round,
     SchoolYear,
-    Scope,
     Service,
     Status,
     StatusChange,
     Student,
     Track,
 )
-from matching.selectors import status_counts, visible_q
+from matching.selectors import rounds_by_track, status_counts, visibility_round, visible_q
 from matching.timetable import rounds_in_force
 
 EXPORT_CHUNK_SIZE = 2000
-
-
-# Round of visibility ---------------------------------------------------------------------
-
-
-def rounds_by_track(school_year: SchoolYear) -> dict[str, list[Round]]:
-    """The school year's rounds per track, in timetable order (one query)."""
-    rounds: dict[str, list[Round]] = {track: [] for track in Track.values}
-    for each in Round.objects.filter(school_year=school_year).order_by("starts_at", "number"):
-        rounds.setdefault(each.track, []).append(each)
-    return rounds
-
-
-def scope_shows(*, scope: str, preferred_province_ids: Iterable[int], province_id) -> bool:
-    """Whether a round of `scope` shows an unplaced student to at least one service."""
-    preferred = list(preferred_province_ids)
-    if scope == Scope.ALL:
-        return True
-    if scope == Scope.PREFERRED:
-        return bool(preferred)
-    return province_id in preferred  # preferred_in_province
-
-
-def visibility_round(
-    *, rounds: list[Round], visible_from, preferred_province_ids, province_id
-) -> Round | None:
-    """The round from which a student was first visible to some service.
-
-    Start at t = max(visible_from, first round's start) and take the round in force at t
-    (the latest round with starts_at <= t, as the services' screens do). If that round's
-    scope shows the student to nobody — no preferred service, or none in the student's
-    province while the scope is 'preferred in province' — the first later round whose scope
-    does. None when no round of the track would ever show it.
-    """
-    if not rounds:
-        return None
-    moment = max(visible_from, rounds[0].starts_at) if visible_from else rounds[0].starts_at
-    start = 0
-    for index, each in enumerate(rounds):
-        if each.starts_at <= moment:
-            start = index
-    preferred = list(preferred_province_ids)
-    for each in rounds[start:]:
-        if scope_shows(scope=each.scope, preferred_province_ids=preferred, province_id=province_id):
-            return each
-    return None
 
 
 # Operator export ---------------------------------------------------------------------------

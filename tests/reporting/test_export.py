@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.exports import read_csv_bytes
+from matching import selectors as matching_selectors
 from matching.models import PersonalDataAccess, Service, Status, StatusChange, Student, Track
-from reporting import selectors
 from reporting.exports import operator_export_response
 from reporting.models import OperatorExport
 from tests import factories
@@ -117,8 +117,8 @@ def test_export_shows_placement_preferences_and_round_of_visibility(case, year, 
 
 def test_round_of_visibility_starts_at_visible_from_when_later_than_round_one(year, rounds):
     student_visible_from = rounds["r2"].starts_at + dt.timedelta(days=1)
-    found = selectors.visibility_round(
-        rounds=selectors.rounds_by_track(year)[Track.SECONDARY],
+    found = matching_selectors.visibility_round(
+        rounds=matching_selectors.rounds_by_track(year)[Track.SECONDARY],
         visible_from=student_visible_from,
         preferred_province_ids=[factories.province("ANT").pk],
         province_id=factories.province("ANT").pk,
