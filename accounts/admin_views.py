@@ -22,6 +22,7 @@ from accounts.forms import InvitationForm
 from accounts.models import Invitation
 from core import roles
 from matching import memberships
+from matching.errors import DomainError
 
 PER_PAGE = 50
 
@@ -104,7 +105,7 @@ class InvitationsViewSet(OperatorViewSet):
                     provinces=list(data["provinces"]),
                     invited_by=request.user,
                 )
-            except services.AccountsError as exc:
+            except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(
@@ -125,7 +126,7 @@ class InvitationsViewSet(OperatorViewSet):
         if request.method == "POST":
             try:
                 action(invitation=invitation, by=request.user)
-            except services.AccountsError as exc:
+            except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, success % {"email": invitation.email})

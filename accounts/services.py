@@ -27,6 +27,7 @@ from core.roles import (
     SERVICE_USERS_GROUP,
     is_operator,
 )
+from matching.errors import DomainError
 from matching.models import (
     ProvinceUserObjectPermission,
     SchoolUserObjectPermission,
@@ -44,14 +45,6 @@ ROLE_GROUPS = {
 ROLE_GROUP_NAMES = set(ROLE_GROUPS.values())
 
 
-class AccountsError(Exception):
-    """A rule about logins was broken; the message is for people (Dutch)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
 def _queue_mail(to: str, *, template_key: str, context: dict) -> None:
     """Queue one e-mail in the notifications outbox: it leaves only if the surrounding
     transaction commits, with the text editors keep under `template_key`."""
@@ -61,15 +54,15 @@ def _queue_mail(to: str, *, template_key: str, context: dict) -> None:
 def _check_target(role, service, school, provinces):
     provinces = list(provinces or [])
     if role == Role.SERVICE and not (service and not school and not provinces):
-        raise AccountsError(_("Kies de dienst waarvoor deze persoon werkt (en niets anders)."))
+        raise DomainError(_("Kies de dienst waarvoor deze persoon werkt (en niets anders)."))
     if role == Role.SCHOOL and not (school and not service and not provinces):
-        raise AccountsError(_("Kies de school waarvoor deze persoon werkt (en niets anders)."))
+        raise DomainError(_("Kies de school waarvoor deze persoon werkt (en niets anders)."))
     if role == Role.COORDINATOR and not (provinces and not service and not school):
-        raise AccountsError(_("Kies minstens één provincie (en geen dienst of school)."))
+        raise DomainError(_("Kies minstens één provincie (en geen dienst of school)."))
     if role in (Role.OPERATOR, Role.EDITOR) and (service or school or provinces):
-        raise AccountsError(_("Een beheerder of redacteur hoort niet bij een dienst of school."))
+        raise DomainError(_("Een beheerder of redacteur hoort niet bij een dienst of school."))
     if role not in Role.values:
-        raise AccountsError(_("Onbekende rol."))
+        raise DomainError(_("Onbekende rol."))
     return provinces
 
 
@@ -110,15 +103,15 @@ def invitation_create(
     neither sign in nor use the password reset until the invitation is accepted. Earlier
     open invitations for the same address stop working."""
     if invited_by is not None and not is_operator(invited_by):
-        raise AccountsError(_("Enkel een beheerder kan personen uitnodigen."))
+        raise DomainError(_("Enkel een beheerder kan personen uitnodigen."))
     provinces = _check_target(role, service, school, provinces)
     User = get_user_model()
     email = User.objects.normalize_email(email or "").strip().lower()
     if not email:
-        raise AccountsError(_("Geef een e-mailadres in."))
+        raise DomainError(_("Geef een e-mailadres in."))
     user = User.objects.select_for_update().filter(email=email).first()
     if user is not None and user.is_active:
-        raise AccountsError(_("Er bestaat al een actieve login met dit e-mailadres."))
+        raise DomainError(_("Er bestaat al een actieve login met dit e-mailadres."))
     if user is None:
         user = User(email=email, is_active=False)
     user.is_active = False
@@ -149,9 +142,9 @@ def invitation_resend(*, invitation: Invitation, by=None) -> str:
     """Send a fresh link with a fresh validity period; the previous link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at:
-        raise AccountsError(_("Deze uitnodiging werd al aanvaard."))
+        raise DomainError(_("Deze uitnodiging werd al aanvaard."))
     if invitation.revoked_at:
-        raise AccountsError(_("Deze uitnodiging werd ingetrokken."))
+        raise DomainError(_("Deze uitnodiging werd ingetrokken."))
     token = new_token()
     invitation.token_hash = hash_token(token)
     invitation.expires_at = _new_expiry()
@@ -167,7 +160,7 @@ def invitation_revoke(*, invitation: Invitation, by=None) -> Invitation:
     the login instead."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at:
-        raise AccountsError(
+        raise DomainError(
             _("Deze uitnodiging werd al aanvaard en kan niet meer ingetrokken worden.")
         )
     if not invitation.revoked_at:
@@ -181,7 +174,7 @@ def invitation_accept(*, token: str, password: str):
     """Accept an invitation: set the password, activate the login and give it its role.
 
     Works once, before expiry, and not after a revocation; the row lock makes a double
-    submit of the same link activate only once. Raises AccountsError or (for a weak
+    submit of the same link activate only once. Raises DomainError or (for a weak
     password) django.core.exceptions.ValidationError."""
     invitation = (
         Invitation.objects.select_for_update()
@@ -190,13 +183,13 @@ def invitation_accept(*, token: str, password: str):
         .first()
     )
     if invitation is None:
-        raise AccountsError(_("Deze activatielink is ongeldig."))
+        raise DomainError(_("Deze activatielink is ongeldig."))
     if invitation.used_at:
-        raise AccountsError(_("Deze activatielink werd al gebruikt. U kunt gewoon aanmelden."))
+        raise DomainError(_("Deze activatielink werd al gebruikt. U kunt gewoon aanmelden."))
     if invitation.revoked_at:
-        raise AccountsError(_("Deze uitnodiging werd ingetrokken."))
+        raise DomainError(_("Deze uitnodiging werd ingetrokken."))
     if invitation.expires_at <= timezone.now():
-        raise AccountsError(
+        raise DomainError(
             _("Deze activatielink is verlopen. Vraag de beheerder om een nieuwe uitnodiging.")
         )
     user = invitation.user
@@ -239,28 +232,28 @@ def membership_grant(user, *, service=None, school=None, provinces=None) -> None
     roles.forget_roles(user)
     given = [x for x in (service, school, provinces) if x]
     if len(given) != 1:
-        raise AccountsError(_("Kies één dienst, één school of minstens één provincie."))
+        raise DomainError(_("Kies één dienst, één school of minstens één provincie."))
     has_service = ServiceUserObjectPermission.objects.filter(user=user)
     has_school = SchoolUserObjectPermission.objects.filter(user=user)
     has_province = ProvinceUserObjectPermission.objects.filter(user=user)
     one_only = _("Een login hoort bij één dienst of één school.")
     if service is not None:
         if has_school.exists() or has_province.exists():
-            raise AccountsError(one_only)
+            raise DomainError(one_only)
         if has_service.exclude(content_object=service).exists():
-            raise AccountsError(one_only)
+            raise DomainError(one_only)
         assign_perm("matching.act_for_service", user, service)
         role = Role.SERVICE
     elif school is not None:
         if has_service.exists() or has_province.exists():
-            raise AccountsError(one_only)
+            raise DomainError(one_only)
         if has_school.exclude(content_object=school).exists():
-            raise AccountsError(one_only)
+            raise DomainError(one_only)
         assign_perm("matching.act_for_school", user, school)
         role = Role.SCHOOL
     else:
         if has_service.exists() or has_school.exists():
-            raise AccountsError(one_only)
+            raise DomainError(one_only)
         for province in provinces:
             assign_perm("matching.coordinate_province", user, province)
         role = Role.COORDINATOR

@@ -10,6 +10,7 @@ from django.views.generic import View
 from accounts import selectors, services
 from accounts.forms import ActivationForm
 from core.http import no_store
+from matching.errors import DomainError
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -58,7 +59,7 @@ class ActivationView(View):
         if form.is_valid():
             try:
                 services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
-            except services.AccountsError as exc:
+            except DomainError as exc:
                 return self._render(request, None, problem=exc.message, status=410)
             except ValidationError as exc:
                 form.add_error("new_password1", exc)

@@ -4,12 +4,12 @@ a year. Visibility reads `round_in_force`; nothing here waits for a task."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .models import Milestone, Round, SchoolYear, Scope, Track
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -25,10 +25,6 @@ DEFAULT_ROUNDS = [
 DEFAULT_MILESTONES = [
     ("Streefdatum plaatsing", (Track.SECONDARY, Track.ADULT), (19, 9), (7, 10)),
 ]
-
-
-class TimetableError(ValidationError):
-    """A timetable action that cannot be done; the message is for people."""
 
 
 def at_noon(year: int, day_month: tuple[int, int]) -> dt.datetime:
@@ -49,7 +45,7 @@ def school_year_create_from_default(*, year: int) -> SchoolYear:
     then become visible when round 3 starts)."""
     name = school_year_name(year)
     if SchoolYear.objects.filter(name=name).exists():
-        raise TimetableError(_("Schooljaar %(name)s bestaat al.") % {"name": name})
+        raise DomainError(_("Schooljaar %(name)s bestaat al.") % {"name": name})
     round_1 = next(r for r in DEFAULT_ROUNDS if r[0] == 1 and Track.SECONDARY in r[2])
     round_3 = next(r for r in DEFAULT_ROUNDS if r[0] == 3)
     school_year = SchoolYear(
@@ -92,7 +88,7 @@ def school_year_close(*, school_year: SchoolYear, user=None) -> SchoolYear:
     more. Closing twice is refused so the recorded moment stays the first one."""
     school_year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
     if school_year.closed_at is not None:
-        raise TimetableError(_("Dit schooljaar is al afgesloten."))
+        raise DomainError(_("Dit schooljaar is al afgesloten."))
     school_year.closed_at = timezone.now()
     school_year.save(update_fields=["closed_at"])
     return school_year

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matching.errors import DomainError
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 
@@ -116,12 +118,11 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADERS = [c.header for c in COLUMNS]
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; `message` says why, in Dutch."""
 
     def __init__(self, message):
         super().__init__(str(message))
-        self.message = str(message)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
 from core.permissions import OperatorPermissionPolicy
 from core.viewsets import ReadOnlyViewSetMixin, related_index_view
+from matching.errors import DomainError
 from matching.models import (
     Decision,
     Milestone,
@@ -123,7 +124,10 @@ class SchoolYearDefaultView(OperatorFormView):
     def form_valid(self, form):
         try:
             year = school_year_create_from_default(year=form.cleaned_data["year"])
-        except ValidationError as exc:
+        except DomainError as exc:
+            form.add_error("year", exc.message)
+            return self.form_invalid(form)
+        except ValidationError as exc:  # the model's own checks (Round/SchoolYear.clean)
             form.add_error("year", exc.messages)
             return self.form_invalid(form)
         messages.success(
@@ -158,6 +162,8 @@ class SchoolYearCloseView(OperatorFormView):
     def form_valid(self, form):
         try:
             school_year_close(school_year=self.school_year, user=self.request.user)
+        except DomainError as exc:
+            messages.error(self.request, exc.message)
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
         else:
