@@ -228,7 +228,8 @@ def world(db, settings, tmp_path):
         get("service edit", reverse("services:edit", args=[service_b.pk]), OPERATOR),
         get("service copy", reverse("services:copy", args=[service_b.pk]), OPERATOR),
         get("service inspect", reverse("services:inspect", args=[service_b.pk]), OPERATOR),
-        get("service delete", reverse("services:delete", args=[service_b.pk]), OPERATOR),
+        # A service is deactivated, never deleted (its history PROTECTs it anyway).
+        get("service delete", reverse("services:delete", args=[service_b.pk]), NOBODY),
         get("service history", reverse("services:history", args=[service_b.pk]), OPERATOR),
         get("service usage", reverse("services:usage", args=[service_b.pk]), OPERATOR),
         get("schools", reverse("schools:index"), OPERATOR),

@@ -111,9 +111,8 @@ def test_students_and_outbox_are_read_only_for_the_operator(client, operator):
         client.post(reverse("students:edit", args=[student.pk]), {"first_name": "X"}),
         client.get(reverse("students:add")),
         client.post(reverse("outbox:delete", args=[row.pk])),
-        client.post(reverse("status-changes:delete", args=[1])),
     ):
-        assert (response.status_code, response["Location"]) == (302, home)
+        assert (response.status_code, response.get("Location")) == (302, home), response
     assert Outbox.objects.filter(pk=row.pk).exists()
     assert (
         student.national_register_number
