@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.errors import DomainError
+from matching.models import REGISTRABLE_FIELDS
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -32,7 +33,7 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
-COLUMNS = [
+_COLUMNS = [
     Column(
         "track",
         "Type leerling",
@@ -114,6 +115,15 @@ COLUMNS = [
     Column("hours", "Aantal stage-uren", False, gettext_lazy("een geheel getal"), ("uren",)),
     Column("remarks", "Opmerkingen", False, "", ("opmerking",)),
 ]
+# One column per registrable field of a student, in that declaration's order: a field
+# added there without a column here stops the app at start-up (KeyError).
+_BY_KEY = {c.key: c for c in _COLUMNS}
+COLUMNS = [_BY_KEY[key] for key in REGISTRABLE_FIELDS]
+if len(COLUMNS) != len(_COLUMNS):
+    raise RuntimeError(
+        "Import columns without a registrable student field: "
+        + ", ".join(sorted(set(_BY_KEY) - set(REGISTRABLE_FIELDS)))
+    )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADERS = [c.header for c in COLUMNS]
 

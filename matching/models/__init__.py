@@ -22,6 +22,9 @@ from .organisations import (
     TransportMode,
 )
 from .students import (
+    REGISTRABLE_FIELDS,
+    REGISTRABLE_RELATIONS,
+    REGISTRABLE_SCALARS,
     AppendOnlyQuerySet,
     ContactPerson,
     Decision,
@@ -32,6 +35,9 @@ from .students import (
 from .timetable import Milestone, Round, SchoolYear, SchoolYearQuerySet
 
 __all__ = [
+    "REGISTRABLE_FIELDS",
+    "REGISTRABLE_RELATIONS",
+    "REGISTRABLE_SCALARS",
     "DUAL_AFTER_INVITATION",
     "PERSONAL_DATA_STATUSES",
     "STATUSES_FOR_TRACK",

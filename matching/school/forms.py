@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import School, Service, Student, Track, TransportMode
+from matching.models import REGISTRABLE_FIELDS, School, Service, Student, Track, TransportMode
 from matching.validators import mask_nrn, normalize_nrn
 
 PLACEMENT_CHOICES = (
@@ -47,26 +47,7 @@ class StudentForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "track",
-            "first_name",
-            "last_name",
-            "national_register_number",
-            "email",
-            "phone",
-            "postcode",
-            "municipality",
-            "education",
-            "supervisor_name",
-            "supervisor_email",
-            "supervisor_phone",
-            "transport_modes",
-            "preferred_services",
-            "requested_start",
-            "requested_end",
-            "hours",
-            "remarks",
-        ]
+        fields = list(REGISTRABLE_FIELDS)
         widgets = {
             "requested_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "requested_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

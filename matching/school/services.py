@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.errors import DomainError, StudentNotFound
-from matching.models import School, SchoolYear, Service, Student
+from matching.models import REGISTRABLE_SCALARS, School, SchoolYear, Service, Student
 from matching.validators import normalize_nrn
 
 NO_SCHOOL_YEAR = gettext_lazy("Er is geen lopend schooljaar: leerlingen inschrijven kan nog niet.")
@@ -28,24 +28,8 @@ NRN_TAKEN_OTHER = gettext_lazy(
     "Een leerling met dit rijksregisternummer is dit schooljaar al ingeschreven."
 )
 
-SCALAR_FIELDS = [
-    "track",
-    "first_name",
-    "last_name",
-    "national_register_number",
-    "email",
-    "phone",
-    "postcode",
-    "municipality",
-    "education",
-    "supervisor_name",
-    "supervisor_email",
-    "supervisor_phone",
-    "requested_start",
-    "requested_end",
-    "hours",
-    "remarks",
-]
+# The registrable fields that are columns of the student row (matching.models).
+SCALAR_FIELDS = list(REGISTRABLE_SCALARS)
 # Fields set by the system, never by the school's data.
 SYSTEM_FIELDS = ["school", "school_year", "province", "registered_by"]
 
