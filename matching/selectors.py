@@ -351,3 +351,56 @@ def undecided_counts(*, service: Service, now) -> dict[str, int]:
         if count:
             counts[track] = count
     return counts
+
+
+# Reads of the service's screens -------------------------------------------------------
+
+
+def decisions_by_student(*, service: Service, student_ids) -> dict[int, Decision]:
+    """`service`'s decisions on these students, with their mentor, by student id."""
+    rows = Decision.objects.filter(service=service, student_id__in=student_ids)
+    return {d.student_id: d for d in rows.select_related("mentor")}
+
+
+def student_detail(*, pk) -> Student:
+    """One student with what its detail page shows (call after the reachability check)."""
+    return (
+        Student.objects.select_related("province", "school", "school__province")
+        .prefetch_related("transport_modes", "preferred_services")
+        .get(pk=pk)
+    )
+
+
+def status_history(*, service: Service, student: Student) -> QuerySet[StatusChange]:
+    """`service`'s own status changes of `student`, newest first."""
+    return (
+        StatusChange.objects.filter(service=service, student=student)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def with_own_decisions(queryset: QuerySet[Student], *, service: Service) -> QuerySet[Student]:
+    """Prefetch `service`'s decision (with mentor) of each student as `own_decisions`."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(service=service).select_related("mentor"),
+            to_attr="own_decisions",
+        )
+    )
+
+
+def contact_persons_reachable(*, service: Service | None, operator: bool):
+    """The contact persons a login may reach: its own service's, every service's for an
+    operator, none for anyone else."""
+    if service is not None:
+        return ContactPerson.objects.filter(service=service)
+    if operator:
+        return ContactPerson.objects.select_related("service")
+    return ContactPerson.objects.none()
+
+
+def active_services() -> QuerySet[Service]:
+    """The services a school may name as preferred, by name."""
+    return Service.objects.filter(is_active=True).order_by("name")

@@ -13,3 +13,8 @@ def import_job_for_school(*, school: School, pk) -> ImportJob:
     if job is None:
         raise Http404(_("Deze import werd niet gevonden."))
     return job
+
+
+def recent_jobs(*, school: School, limit: int = 10):
+    """The school's latest import jobs, newest first."""
+    return school.import_jobs.all()[:limit]

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.exports import export_response
+from matching import selectors as matching_selectors
 from matching.errors import DomainError
-from matching.models import SchoolYear, Service, TransportMode
+from matching.models import SchoolYear, TransportMode
 from matching.school.views import blackout_warning, page_context, school_required
 
 from . import parsing as imports
@@ -46,7 +47,7 @@ def import_upload(request, school):
             form.add_error("file", exc.message)
         else:
             return redirect("schoolimports:job", pk=job.pk)
-    jobs = school.import_jobs.all()[:10]
+    jobs = selectors.recent_jobs(school=school)
     return TemplateResponse(
         request,
         "schoolimports/upload.html",
@@ -69,7 +70,7 @@ def import_template(request, school, fmt):
     if fmt == "xlsx":
         handle = imports.template_xlsx(
             transport_modes=TransportMode.objects.all(),
-            services=Service.objects.filter(is_active=True).order_by("name"),
+            services=matching_selectors.active_services(),
         )
         return FileResponse(
             handle,

@@ -5,6 +5,7 @@ A school sees only its own students, and of the services' decisions only the acc
 
 from django.db.models import Prefetch, QuerySet
 
+from matching.errors import StudentNotFound
 from matching.models import Decision, School, SchoolYear, Status, Student
 
 
@@ -45,3 +46,16 @@ def acceptance_of(student: Student) -> Decision | None:
             student.decisions.filter(status=Status.ACCEPTED).select_related("service", "mentor")
         )
     return acceptances[0] if acceptances else None
+
+
+def student_for_school(*, school: School, pk) -> Student:
+    """A student of `school`; another school's student is as missing as a wrong id."""
+    student = Student.objects.filter(school=school, pk=pk, anonymised_at__isnull=True).first()
+    if student is None:
+        raise StudentNotFound()
+    return student
+
+
+def is_frozen(student: Student) -> bool:
+    """Once a service accepted the student, the school changes only the remarks."""
+    return Student.objects.filter(pk=student.pk).placed().exists()

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.errors import DomainError, StudentNotFound
+from matching.errors import DomainError
 from matching.models import REGISTRABLE_SCALARS, School, SchoolYear, Service, Student
 from matching.validators import normalize_nrn
+
+from . import selectors
 
 NO_SCHOOL_YEAR = gettext_lazy("Er is geen lopend schooljaar: leerlingen inschrijven kan nog niet.")
 FROZEN = gettext_lazy(
@@ -118,26 +120,13 @@ def _active_services(services):
     return list(Service.objects.filter(pk__in=ids, is_active=True))
 
 
-def student_for_school(*, school: School, pk) -> Student:
-    """A student of `school`; another school's student is as missing as a wrong id."""
-    student = Student.objects.filter(school=school, pk=pk, anonymised_at__isnull=True).first()
-    if student is None:
-        raise StudentNotFound()
-    return student
-
-
-def is_frozen(student: Student) -> bool:
-    """Once a service accepted the student, the school changes only the remarks."""
-    return Student.objects.filter(pk=student.pk).placed().exists()
-
-
 @transaction.atomic
 def student_update(*, school: School, user, student_id: int, data: dict) -> Student:
     """Change a student of `school`. An empty national register number keeps the stored one
     (it is never shown back in full). Once accepted, only the remarks may change."""
-    student = student_for_school(school=school, pk=student_id)
+    student = selectors.student_for_school(school=school, pk=student_id)
     student = Student.objects.select_for_update().get(pk=student.pk)
-    if is_frozen(student):
+    if selectors.is_frozen(student):
         changed = [
             name
             for name in SCALAR_FIELDS

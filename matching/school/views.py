@@ -221,8 +221,8 @@ def student_create(request, school):
 
 @school_required
 def student_edit(request, school, pk):
-    student = school_services.student_for_school(school=school, pk=pk)
-    frozen = school_services.is_frozen(student)
+    student = school_selectors.student_for_school(school=school, pk=pk)
+    frozen = school_selectors.is_frozen(student)
     form_class = RemarksForm if frozen else StudentForm
     kwargs = {} if frozen else {"school": school}
     form = form_class(request.POST or None, instance=student, **kwargs)

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,8 +27,6 @@ from matching.models import (
     Decision,
     PersonalDataAccess,
     Status,
-    StatusChange,
-    Student,
     Track,
 )
 from matching.service.forms import PAGE_SIZES, StatusForm, StudentFilterForm
@@ -120,12 +117,7 @@ def _rows(service, students) -> list[Row]:
     ids = [s.pk for s in students]
     decisions = {}
     if any(s.own_status for s in students):
-        decisions = {
-            d.student_id: d
-            for d in Decision.objects.filter(service=service, student_id__in=ids).select_related(
-                "mentor"
-            )
-        }
+        decisions = selectors.decisions_by_student(service=service, student_ids=ids)
     # Dual lists come annotated with `invited_before` (selectors.with_invitation_history).
     return [
         Row(
@@ -232,11 +224,7 @@ def students_list(request, service, track):
 @service_required
 def student_detail(request, service, pk):
     student = selectors.student_for_service(service=service, pk=pk)
-    student = (
-        Student.objects.select_related("province", "school", "school__province")
-        .prefetch_related("transport_modes", "preferred_services")
-        .get(pk=student.pk)
-    )
+    student = selectors.student_detail(pk=student.pk)
     decision = selectors.decision_of(service=service, student=student)
     status = decision.status if decision else Status.UNDECIDED
     show_personal = selectors.personal_data_visible(status=status)
@@ -247,11 +235,7 @@ def student_detail(request, service, pk):
             context=PersonalDataAccess.Context.DETAIL,
             service=service,
         )
-    history = (
-        StatusChange.objects.filter(service=service, student=student)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-pk")
-    )
+    history = selectors.status_history(service=service, student=student)
     back = _safe_next(request, request.GET.get("next"), _list_url(student.track))
     context = {
         "service": service,
@@ -403,13 +387,7 @@ def students_export(request, service, track):
         context=PersonalDataAccess.Context.EXPORT,
         now=now,
     )
-    queryset = queryset.prefetch_related(
-        Prefetch(
-            "decisions",
-            queryset=Decision.objects.filter(service=service).select_related("mentor"),
-            to_attr="own_decisions",
-        )
-    )
+    queryset = selectors.with_own_decisions(queryset, service=service)
 
     def rows():
         for student in queryset.iterator(chunk_size=EXPORT_CHUNK):

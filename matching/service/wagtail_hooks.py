@@ -28,6 +28,7 @@ from wagtail.permissions import register_permission_policy
 from core.http import set_no_store
 from core.permissions import OperatorPermissionPolicy
 from core.roles import is_operator
+from matching import selectors
 from matching.memberships import service_for_user
 from matching.models import ContactPerson, Track
 from matching.service import views as views_service
@@ -38,7 +39,7 @@ SERVICE_ACTIONS = {"add", "change", "delete", "view"}
 
 
 def _service_of(user):
-    """The user's service (accounts.selectors remembers it for the request)."""
+    """The user's service (matching.memberships remembers it for the request)."""
     return service_for_user(user)
 
 
@@ -66,7 +67,7 @@ class ContactPersonPermissionPolicy(OperatorPermissionPolicy):
         if service is not None:
             if not SERVICE_ACTIONS.intersection(actions):
                 return ContactPerson.objects.none()
-            return ContactPerson.objects.filter(service=service)
+            return selectors.contact_persons_reachable(service=service, operator=False)
         return super().instances_user_has_any_permission_for(user, actions)
 
 
@@ -76,12 +77,9 @@ register_permission_policy(ContactPerson, ContactPersonPermissionPolicy(ContactP
 def own_contact_persons(request):
     """The contact persons the signed-in user may reach: its own service's, every service's
     for an operator, none for anyone else."""
-    service = views_service.current_service(request)
-    if service is not None:
-        return ContactPerson.objects.filter(service=service)
-    if is_operator(request.user):
-        return ContactPerson.objects.select_related("service")
-    return ContactPerson.objects.none()
+    return selectors.contact_persons_reachable(
+        service=views_service.current_service(request), operator=is_operator(request.user)
+    )
 
 
 class OwnContactPersonMixin:
