@@ -2,15 +2,33 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import transaction
+
+
+class Mailbox:
+    """The mails sent so far. Mail leaves the outbox only after the change that queued it
+    commits, and a test transaction never commits: wrap the change in
+    `with mailbox.commit():`, which runs its on-commit work as a commit would (Django's
+    captureOnCommitCallbacks) — and only that work, so a rolled-back change sends nothing."""
+
+    def __init__(self, capture):
+        self._capture = capture
+
+    def commit(self):
+        return self._capture(execute=True)
+
+    def clear(self):
+        mail.outbox.clear()
+
+    def __len__(self):
+        return len(mail.outbox)
+
+    def __iter__(self):
+        return iter(mail.outbox)
 
 
 @pytest.fixture
-def mailbox(monkeypatch):
-    """Run on-commit work (outbox delivery) at once, as if each change had committed, and
-    expose the sent mails. Inside a test transaction nothing ever commits otherwise."""
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-    return mail.outbox
+def mailbox(django_capture_on_commit_callbacks):
+    return Mailbox(django_capture_on_commit_callbacks)
 
 
 def mails_to(address):

@@ -85,10 +85,11 @@ def test_operator_invites_resends_and_revokes_from_admin(operator, mailbox):
     client = logged_in(operator)
     service = ServiceFactory()
     assert client.get("/admin/invitations/new/").status_code == 200
-    response = client.post(
-        "/admin/invitations/new/",
-        {"email": "medewerker@dienst.be", "role": Role.SERVICE, "service": service.pk},
-    )
+    with mailbox.commit():
+        response = client.post(
+            "/admin/invitations/new/",
+            {"email": "medewerker@dienst.be", "role": Role.SERVICE, "service": service.pk},
+        )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="medewerker@dienst.be")
     assert invitation.invited_by == operator
@@ -96,7 +97,8 @@ def test_operator_invites_resends_and_revokes_from_admin(operator, mailbox):
     listing = client.get("/admin/invitations/").content.decode()
     assert "medewerker@dienst.be" in listing and "Opnieuw versturen" in listing
 
-    client.post(f"/admin/invitations/{invitation.pk}/resend/")
+    with mailbox.commit():
+        client.post(f"/admin/invitations/{invitation.pk}/resend/")
     assert len(mails_to("medewerker@dienst.be")) == 2
     client.post(f"/admin/invitations/{invitation.pk}/revoke/")
     invitation.refresh_from_db()

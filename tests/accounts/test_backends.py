@@ -11,8 +11,7 @@ from accounts.backends import AccountsBackend
 from core.roles import SERVICE_USERS_GROUP
 from matching.models import Province
 from tests.factories import SchoolFactory, ServiceFactory, UserFactory
-
-from .roles import (
+from tests.logins import (
     PASSWORD,
     make_coordinator,
     make_editor,
