@@ -27,7 +27,7 @@ ALREADY_PLACED = gettext_lazy("Deze leerling werd intussen door een andere diens
 def _share_lock_student(pk: int) -> None:
     """Hold a shared lock on the student row until this acceptance commits.
 
-    A school's edit takes the row FOR UPDATE (school_services.student_update), so it waits
+    A school's edit takes the row FOR UPDATE (matching.school.services.student_update), so it waits
     for the acceptance and then finds the student frozen. Shared locks do not block each
     other, so the services racing at 12:00 are not queued behind one another; the partial
     unique index still decides who wins. (SQLite serialises writers anyway.)

@@ -1,4 +1,4 @@
-"""Forms of the school workspace: they parse input; the rules live in school_services."""
+"""Forms of the school workspace: they parse input; the rules live in matching.school.services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
