@@ -1,14 +1,6 @@
 """The domain of stagematching: school years and rounds, services, schools, students and
 the decisions services take on them, one module per topic. Import them from here."""
 
-from .choices import (
-    DUAL_AFTER_INVITATION,
-    PERSONAL_DATA_STATUSES,
-    STATUSES_FOR_TRACK,
-    Scope,
-    Status,
-    Track,
-)
 from .organisations import (
     Province,
     ProvinceGroupObjectPermission,
@@ -21,16 +13,20 @@ from .organisations import (
     ServiceUserObjectPermission,
     TransportMode,
 )
+from .registration import REGISTRABLE_FIELDS, REGISTRABLE_RELATIONS, REGISTRABLE_SCALARS
 from .students import (
-    REGISTRABLE_FIELDS,
-    REGISTRABLE_RELATIONS,
-    REGISTRABLE_SCALARS,
+    DUAL_AFTER_INVITATION,
+    PERSONAL_DATA_STATUSES,
+    STATUSES_FOR_TRACK,
     AppendOnlyQuerySet,
     ContactPerson,
     Decision,
     PersonalDataAccess,
+    Scope,
+    Status,
     StatusChange,
     Student,
+    Track,
 )
 from .timetable import Milestone, Round, SchoolYear, SchoolYearQuerySet
 

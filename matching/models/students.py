@@ -12,39 +12,46 @@ from django.utils.translation import gettext_lazy as _
 from .. import postcodes
 from ..querysets import StudentQuerySet
 from ..validators import normalize_nrn, validate_nrn, validate_phone
-from .choices import (
-    Status,
-    Track,
-)
 from .organisations import Province, School, Service, TransportMode
-from .timetable import SchoolYear
 
-# What a school registers for a student, in the order its form shows it: the one
-# declaration behind the school's form (matching.school.forms), the registration service
-# (matching.school.services) and the import columns (schoolimports.parsing).
-REGISTRABLE_FIELDS = (
-    "track",
-    "first_name",
-    "last_name",
-    "national_register_number",
-    "email",
-    "phone",
-    "postcode",
-    "municipality",
-    "education",
-    "supervisor_name",
-    "supervisor_email",
-    "supervisor_phone",
-    "transport_modes",
-    "preferred_services",
-    "requested_start",
-    "requested_end",
-    "hours",
-    "remarks",
-)
-# The registrable fields that are relations (set after the student row is saved).
-REGISTRABLE_RELATIONS = ("transport_modes", "preferred_services")
-REGISTRABLE_SCALARS = tuple(f for f in REGISTRABLE_FIELDS if f not in REGISTRABLE_RELATIONS)
+
+class Track(models.TextChoices):
+    SECONDARY = "secondary", _("Secundair onderwijs")
+    ADULT = "adult", _("Volwassenenonderwijs (CVO)")
+    DUAL = "dual", _("Duaal leren")
+
+
+class Scope(models.TextChoices):
+    PREFERRED_IN_PROVINCE = "preferred_in_province", _("Voorkeursdienst in de eigen provincie")
+    PREFERRED = "preferred", _("Voorkeursdienst")
+    ALL = "all", _("Alle leerlingen zonder stageplaats")
+
+
+class Status(models.TextChoices):
+    UNDECIDED = "undecided", _("Onbeslist")
+    NOT_INVITED = "not_invited", _("Niet uitgenodigd")
+    INVITED = "invited", _("Uitgenodigd")
+    ACCEPTED = "accepted", _("Aanvaard")
+    NOT_ACCEPTED = "not_accepted", _("Niet aanvaard")
+    NO_SHOW = "no_show", _("Niet opgedaagd/gestopt")
+
+
+STATUSES_FOR_TRACK = {
+    Track.SECONDARY: [Status.UNDECIDED, Status.NOT_ACCEPTED, Status.ACCEPTED],
+    Track.ADULT: [Status.UNDECIDED, Status.NOT_ACCEPTED, Status.ACCEPTED],
+    Track.DUAL: [
+        Status.UNDECIDED,
+        Status.NOT_INVITED,
+        Status.INVITED,
+        Status.ACCEPTED,
+        Status.NOT_ACCEPTED,
+        Status.NO_SHOW,
+    ],
+}
+# Dual statuses that a service may only choose after it has invited the student.
+DUAL_AFTER_INVITATION = {Status.ACCEPTED, Status.NOT_ACCEPTED, Status.NO_SHOW}
+# Statuses under which a service sees the student's personal data (DESIGN.md rule 5).
+PERSONAL_DATA_STATUSES = {Status.INVITED, Status.ACCEPTED}
 
 
 class ContactPerson(models.Model):
@@ -70,7 +77,10 @@ class Student(models.Model):
     """A request for a placement, registered by a school for one school year."""
 
     school_year = models.ForeignKey(
-        SchoolYear, on_delete=models.PROTECT, related_name="students", verbose_name=_("schooljaar")
+        "matching.SchoolYear",
+        on_delete=models.PROTECT,
+        related_name="students",
+        verbose_name=_("schooljaar"),
     )
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="students", verbose_name=_("school")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Scope, Track
+from .students import Scope, Track
 
 
 class SchoolYearQuerySet(models.QuerySet):
