@@ -10,6 +10,15 @@ from matching.school.wagtail_hooks import SchoolMenuItem
 from . import views
 
 
+@hooks.register("register_school_students_action")
+def register_import_action():
+    return {
+        "label": _("Leerlingen importeren"),
+        "url": reverse("schoolimports:upload"),
+        "icon": "upload",
+    }
+
+
 @hooks.register("register_admin_urls")
 def register_import_urls():
     return [path("school/students/import/", include(views))]

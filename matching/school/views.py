@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 
 from core.exports import export_response
 from core.http import set_no_store
@@ -89,8 +90,18 @@ def students_index(request, school):
             rows=rows,
             query=query.urlencode(),
             blackout_warning=blackout_warning(school_year, now),
+            extra_actions=extra_actions(),
         ),
     )
+
+
+# Apps above matching (the bulk import) add their buttons to the students page through
+# this Wagtail hook: each function returns {"label", "url", "icon"}. matching names none.
+STUDENTS_ACTIONS_HOOK = "register_school_students_action"
+
+
+def extra_actions() -> list[dict]:
+    return [action() for action in hooks.get_hooks(STUDENTS_ACTIONS_HOOK)]
 
 
 def _row(student):

@@ -123,3 +123,14 @@ def test_one_helper_sets_no_store():
             if "add_never_cache_headers" in text or '"Cache-Control"' in text:
                 writers.append(str(path.relative_to(ROOT)))
     assert writers == ["core/http.py"]
+
+
+def test_matching_names_no_url_of_the_import():
+    """The import adds its button to the school's students page through a hook; nothing
+    in matching (code or templates) names a URL of schoolimports."""
+    found = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "matching").rglob("*"))
+        if path.suffix in {".py", ".html"} and "schoolimports:" in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -2,6 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 from matching.models import Student
 from schoolimports.models import ImportJob
@@ -77,3 +78,9 @@ def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_co
 
 def test_templates_download_for_a_school_user(school_client, year):
     assert school_client.get("/admin/school/students/import/sjabloon.xlsx").status_code == 200
+
+
+def test_the_students_page_offers_the_import(school_client, year):
+    html = school_client.get(reverse("matching_school:index")).content.decode()
+    assert f'href="{reverse("schoolimports:upload")}"' in html
+    assert "Leerlingen importeren" in html
