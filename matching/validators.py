@@ -1,6 +1,7 @@
 """Validation of Belgian identifiers, with Dutch messages for people."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,23 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("Geef een geldig telefoonnummer in, bijvoorbeeld 0470 12 34 56."), code="phone"
         )
+
+
+def validate_no_control_characters(value: str, *, multiline: bool = False) -> None:
+    """Refuse invisible control characters (U+0001, a vertical tab U+000B, ...) in text a
+    person typed: they come from copying out of other programs and break exports and mail.
+    A multi-line field (remarks) keeps its line breaks and tabs."""
+    allowed = "\t\n\r" if multiline else ""
+    for char in value or "":
+        if unicodedata.category(char) == "Cc" and char not in allowed:
+            raise ValidationError(
+                _(
+                    "Deze tekst bevat een onzichtbaar stuurteken (U+%(code)s), bijvoorbeeld "
+                    "uit een ander programma gekopieerd. Verwijder het en typ de tekst opnieuw."
+                ),
+                code="control_character",
+                params={"code": f"{ord(char):04X}"},
+            )
 
 
 def mask_nrn(value: str) -> str:

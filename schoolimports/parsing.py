@@ -2,9 +2,16 @@
 or XLSX, mapped onto the Dutch headers of the template. No rules about students here —
 school_services.import_validate decides what a value means.
 
-Cells come back as text. Formula cells of an XLSX come back as their formula text
-("=1+1"): the workbook is opened with data_only=False, so nothing is ever evaluated, and
-the cached result a spreadsheet may have stored is never read.
+Cells come back as text, with their spreadsheet row number (the row a person sees, whatever
+blank lines stand above the kolomkoppen). An XLSX formula cell gives the value the
+spreadsheet stored with it, never its formula text (schoolimports.sheets reads with
+data_only=True and nothing is evaluated); a formula without a stored value, data under a
+column without a kolomkop and a cell longer than a spreadsheet cell can be are row problems
+(ParsedFile.problems), reported with the row and column like any other row error.
+
+Rows and columns are bounded, empty ones included: at most max_rows rows under the
+kolomkoppen and IMPORT_MAX_COLUMNS columns, checked on the declared size of every sheet
+before reading and on every row while reading (schoolimports.sheets).
 """
 
 import csv
@@ -14,14 +21,24 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.errors import DomainError
 from matching.models import REGISTRABLE_FIELDS
+from schoolimports.sheets import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    CellProblem,
+    ImportFileError,
+    column_letter,
+    detect_kind,
+    number,
+    too_many_rows,
+    xlsx_sheets,
+)
 
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+__all__ = ["ImportFileError", "ParsedFile", "parse_file", "inspect_file"]
 
 
 @dataclass(frozen=True)
@@ -128,17 +145,13 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADERS = [c.header for c in COLUMNS]
 
 
-class ImportFileError(DomainError):
-    """The file as a whole cannot be read; `message` says why, in Dutch."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-
-
 @dataclass
 class ParsedFile:
     keys: list[str]  # column keys in file order (None for an ignored empty header)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # Cells that cannot be used, found while reading: (row, column label, message).
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+    sheet: str = ""  # the worksheet that was read (XLSX); "" for a CSV file
 
 
 def normalise_header(text) -> str:
@@ -183,7 +196,7 @@ def map_headers(headers) -> list[str | None]:
     return keys
 
 
-def _text(value, key: str | None) -> str:
+def _text(value) -> str:
     """A cell as text; numbers and dates from a spreadsheet as a person typed them."""
     if value is None:
         return ""
@@ -195,11 +208,6 @@ def _text(value, key: str | None) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        text = str(value)
-        if key in ("phone", "supervisor_phone") and not text.startswith("0"):
-            return "0" + text  # a spreadsheet drops the leading zero of 0470...
-        return text
     return str(value).strip()
 
 
@@ -213,73 +221,171 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
     return ";" if first_line.count(";") >= first_line.count(",") else ","
 
 
-def _parse_rows(raw_rows, max_rows: int) -> ParsedFile:
-    raw_rows = iter(raw_rows)
-    header = None
-    for header in raw_rows:
-        if any(_text(v, None) for v in header):
-            break
-    else:
-        header = None
-    if header is None:
-        raise ImportFileError(_("Het bestand is leeg."))
-    keys = map_headers(header)
-    parsed = ParsedFile(keys=keys)
-    row_number = 1
-    for raw in raw_rows:
-        row_number += 1
-        values = {}
-        for key, value in zip(keys, raw, strict=False):
-            if key is not None:
-                values[key] = _text(value, key)
-        if not any(values.values()):
+def _is_empty(raw) -> bool:
+    return not any(isinstance(v, CellProblem) or _text(v) for v in raw)
+
+
+def _column_label(index: int, keys) -> str:
+    """The header of column `index` (0-based), or its letter when it has none."""
+    key = keys[index] if index < len(keys) else None
+    if key is not None:
+        return COLUMN_BY_KEY[key].header
+    return _("kolom %s") % column_letter(index + 1)
+
+
+def _parse_rows(numbered_rows, *, max_rows: int, sheet: str = "") -> ParsedFile | None:
+    """Header and rows from (row number, cells) pairs; None when there is no cell at all."""
+    header = header_row = None
+    for row_number, raw in numbered_rows:
+        if _is_empty(raw):
             continue
-        if len(parsed.rows) >= max_rows:
-            raise ImportFileError(
-                _(
-                    "Het bestand bevat meer dan %(max)s leerlingen. Splits het op in "
-                    "bestanden van hoogstens %(max)s rijen."
+        if row_number > HEADER_SEARCH_ROWS:
+            raise ImportFileError(_kolomkoppen_missing(sheet))
+        header, header_row = raw, row_number
+        break
+    if header is None:
+        return None
+    keys = map_headers(["" if isinstance(v, CellProblem) else _text(v) for v in header])
+    parsed = ParsedFile(keys=keys, sheet=sheet)
+    for row_number, raw in numbered_rows:
+        if row_number - header_row > max_rows:
+            raise ImportFileError(too_many_rows(max_rows, sheet=sheet))
+        values = {}
+        for index, value in enumerate(raw):
+            key = keys[index] if index < len(keys) else None
+            if isinstance(value, CellProblem):
+                parsed.problems.append((row_number, _column_label(index, keys), value.message))
+                text = ""
+            else:
+                text = _text(value)
+            if not text:
+                continue
+            if len(text) > MAX_CELL_CHARS:
+                parsed.problems.append(
+                    (
+                        row_number,
+                        _column_label(index, keys),
+                        _(
+                            "Deze cel is te lang: ze telt %(n)s tekens, een cel mag er "
+                            "hoogstens %(max)s tellen."
+                        )
+                        % {"n": number(len(text)), "max": number(MAX_CELL_CHARS)},
+                    )
                 )
-                % {"max": f"{max_rows:,}".replace(",", ".")}
-            )
-        parsed.rows.append((row_number, values))
+            elif key is None:
+                parsed.problems.append(
+                    (
+                        row_number,
+                        _column_label(index, keys),
+                        _(
+                            "Er staan gegevens in een kolom zonder kolomkop. Geef de kolom een "
+                            "kolomkop uit het sjabloon, of maak de cel leeg."
+                        ),
+                    )
+                )
+            else:
+                values[key] = text
+        if values:
+            # A row with nothing but problems stands as those problems, not as a student
+            # with every required field missing.
+            parsed.rows.append((row_number, values))
     return parsed
+
+
+def _kolomkoppen_missing(sheet: str) -> str:
+    if sheet:
+        return _(
+            "In werkblad „%(sheet)s” zijn de eerste %(n)s rijen leeg: zet de kolomkoppen van "
+            "het sjabloon in de eerste rij."
+        ) % {"sheet": sheet, "n": HEADER_SEARCH_ROWS}
+    return _(
+        "De eerste %(n)s rijen van het bestand zijn leeg: zet de kolomkoppen van het sjabloon "
+        "in de eerste rij."
+    ) % {"n": HEADER_SEARCH_ROWS}
+
+
+def inspect_file(data: bytes) -> str:
+    """The cheap checks of an upload, done before anything is read: its kind ("csv" or
+    "xlsx"); other formats are refused by name (schoolimports.sheets.detect_kind)."""
+    return detect_kind(data)
 
 
 def parse_file(data: bytes, *, max_rows: int) -> ParsedFile:
     """Read the rows of a CSV or XLSX file (detected from its content, not its name)."""
-    if data.startswith(OLE_MAGIC):
-        raise ImportFileError(
-            _("Oude Excel-bestanden (.xls) worden niet ondersteund. Bewaar als .xlsx of .csv.")
-        )
-    if data.startswith(XLSX_MAGIC):
+    if inspect_file(data) == "xlsx":
         return _parse_xlsx(data, max_rows)
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(_("Dit bestand is geen CSV- of XLSX-bestand."))
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        return _parse_rows(reader, max_rows)
-    except csv.Error:
-        raise ImportFileError(_("Dit CSV-bestand kan niet gelezen worden."))
+    max_columns = settings.IMPORT_MAX_COLUMNS
+    parsed = _parse_rows(_bounded_csv(reader, max_columns), max_rows=max_rows)
+    if parsed is None:
+        raise ImportFileError(_("Het bestand is leeg."))
+    return parsed
+
+
+def _bounded_csv(reader, max_columns: int):
+    """(row number, fields) of a CSV file; the row number is the record's, as a spreadsheet
+    shows it, blank lines included."""
+    row_number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportFileError(
+                _(
+                    "Dit CSV-bestand kan niet gelezen worden vanaf rij %(row)s: daar staat een "
+                    "teken dat niet in tekst thuishoort. Bewaar het bestand opnieuw als CSV "
+                    "(UTF-8)."
+                )
+                % {"row": row_number + 1}
+            )
+        row_number += 1
+        used = len(record)
+        while used > max_columns and not record[used - 1].strip():
+            used -= 1
+        if used > max_columns:
+            raise ImportFileError(
+                _(
+                    "Rij %(row)s heeft gegevens in kolom %(letter)s. Een importbestand mag "
+                    "hoogstens %(max)s kolommen gebruiken (tot kolom %(last)s)."
+                )
+                % {
+                    "row": row_number,
+                    "letter": column_letter(used),
+                    "max": max_columns,
+                    "last": column_letter(max_columns),
+                }
+            )
+        yield row_number, record[:max_columns]
+
+
+# A cell may hold up to MAX_CELL_CHARS characters (reported per row when longer); the csv
+# module's own limit (131,072) would otherwise stop the whole file with a bare csv.Error.
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
 def _parse_xlsx(data: bytes, max_rows: int) -> ParsedFile:
-    from openpyxl import load_workbook
-
+    """The first worksheet, in tab order, that holds any cell; later sheets are not read."""
+    sheets = xlsx_sheets(
+        data,
+        max_rows=max_rows,
+        max_columns=settings.IMPORT_MAX_COLUMNS,
+        max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+    )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        raise ImportFileError(_("Dit Excel-bestand kan niet gelezen worden."))
-    try:
-        sheet = workbook.worksheets[0]
-        return _parse_rows(sheet.iter_rows(values_only=True), max_rows)
+        for sheet in sheets:
+            parsed = _parse_rows(sheet.rows, max_rows=max_rows, sheet=sheet.title)
+            if parsed is not None:
+                return parsed
     finally:
-        workbook.close()
+        sheets.close()
+    raise ImportFileError(_("Het bestand is leeg: geen enkel werkblad bevat gegevens."))
 
 
 # Templates -------------------------------------------------------------------------------

@@ -24,9 +24,10 @@ from matching.school.services import (
     SCALAR_FIELDS,
     current_school_year,
 )
-from matching.validators import normalize_nrn
 
+from . import cells
 from . import parsing as imports
+from .cells import megabytes  # noqa: F401  (the views show the limit with it)
 from .models import ImportJob
 from .progress import Progress
 
@@ -144,14 +145,6 @@ class _Lookups:
         return ids, problems
 
 
-def _nrn_from_cell(text: str) -> str:
-    nrn = normalize_nrn(text)
-    # A spreadsheet stores 08051700106 as the number 8051700106.
-    if nrn.isdigit() and len(nrn) in (9, 10):
-        nrn = nrn.zfill(11)
-    return nrn
-
-
 def _validate_row(
     *, row: int, values: dict, school: School, school_year: SchoolYear, now, lookups: _Lookups
 ) -> tuple[ValidRow | None, list[RowError]]:
@@ -170,6 +163,8 @@ def _validate_row(
         if key in ("track", "requested_start", "requested_end", "hours"):
             continue
         setattr(student, key, values.get(key, ""))
+    for key in ("phone", "supervisor_phone"):
+        setattr(student, key, cells.phone_from_cell(values.get(key, "")))
 
     for key in ("first_name", "last_name", "postcode"):
         if not values.get(key):
@@ -190,7 +185,9 @@ def _validate_row(
     else:
         error("track", _("Het type leerling is verplicht (secundair of duaal)."))
 
-    student.national_register_number = _nrn_from_cell(values.get("national_register_number", ""))
+    student.national_register_number = cells.nrn_from_cell(
+        values.get("national_register_number", "")
+    )
     if not student.national_register_number:
         error("national_register_number", _("Het rijksregisternummer is verplicht."))
 
@@ -237,18 +234,23 @@ def _validate_row(
 
 
 def import_validate(
-    *, school: School, school_year: SchoolYear, rows, now=None, on_progress=None
+    *, school: School, school_year: SchoolYear, rows, now=None, on_progress=None, problems=()
 ) -> tuple[list[ValidRow], list[RowError]]:
     """Check every row and return (valid rows, all errors); nothing is written.
 
     Every row is checked, so the school gets every reason at once: a row's own fields
     (through Student.clean), duplicates inside the file, and national register numbers that
     already exist this school year (own school: "al ingeschreven door uw school").
+    `problems` are the cells the reader could not use, (row, column, message): each is an
+    error of its own, its row is not valid, and its cell gets no second reason.
     """
     now = now or timezone.now()
     lookups = _Lookups()
     valid: list[ValidRow] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = [RowError(row, column, message) for row, column, message in problems]
+    problem_cells: dict[int, set[str]] = {}
+    for row, column, _message in problems:
+        problem_cells.setdefault(row, set()).add(column)
     first_row_of_nrn: dict[str, int] = {}
     nrn_header = imports.COLUMN_BY_KEY["national_register_number"].header
     for index, (row, values) in enumerate(rows, start=1):
@@ -260,6 +262,9 @@ def import_validate(
             now=now,
             lookups=lookups,
         )
+        if row in problem_cells:
+            row_errors = [e for e in row_errors if e.column not in problem_cells[row]]
+            result = None
         nrn = result.student.national_register_number if result else None
         if nrn:
             if nrn in first_row_of_nrn:
@@ -301,37 +306,46 @@ def import_validate(
 
 
 def _column_position(header: str) -> int:
-    return imports.HEADERS.index(header) if header in imports.HEADERS else -1
+    return imports.HEADERS.index(header) if header in imports.HEADERS else len(imports.HEADERS)
 
 
-def import_start(*, school: School, user, filename: str, content: bytes, now=None) -> ImportJob:
-    """Accept an uploaded file: check its size and shape, then import it now (small) or
-    hand it to a worker (more than IMPORT_SYNC_MAX_ROWS rows).
+def import_start(
+    *, school: School, user, filename: str, content: bytes, size: int | None = None, now=None
+) -> ImportJob:
+    """Accept an uploaded file: check its size and kind, then read and import it now (up to
+    IMPORT_SYNC_MAX_BYTES and IMPORT_SYNC_MAX_ROWS rows) or hand it to a worker on the
+    `imports` queue, which reads it there (a larger file is never parsed in the request).
 
     Idempotent per school and file content: a file whose sha256 matches a pending, running
     or finished import of this school is refused with "Dit bestand werd al geïmporteerd."
     (DomainError carrying that job), so a double click or a re-upload never duplicates.
-    Raises DomainError for a file that is too large or cannot be read.
+    Raises DomainError for a file that is too large, of another format or cannot be read.
+    `size` is the upload's real size when the caller read only the first bytes of it.
     """
     now = now or timezone.now()
     school_year = current_school_year(now)
-    if len(content) > settings.IMPORT_MAX_BYTES:
+    size = len(content) if size is None else size
+    if size > settings.IMPORT_MAX_BYTES:
         raise DomainError(
             _("Het bestand is te groot (%(size)s). Een bestand mag hoogstens %(max)s zijn.")
-            % {"size": megabytes(len(content)), "max": megabytes(settings.IMPORT_MAX_BYTES)}
+            % cells.sizes(size, settings.IMPORT_MAX_BYTES)
         )
     if not content:
         raise DomainError(_("Het bestand is leeg."))
+    try:
+        imports.inspect_file(content)
+    except imports.ImportFileError as exc:
+        raise DomainError(exc.message)
     digest = hashlib.sha256(content).hexdigest()
     previous = _live_job(school, digest)
     if previous is not None:
         raise AlreadyImported(previous)
-    try:
-        parsed = imports.parse_file(content, max_rows=settings.IMPORT_MAX_ROWS)
-    except imports.ImportFileError as exc:
-        raise DomainError(exc.message)
-    if not parsed.rows:
-        raise DomainError(_("Het bestand bevat geen leerlingen, enkel kolomkoppen."))
+    parsed = None
+    if len(content) <= settings.IMPORT_SYNC_MAX_BYTES:
+        try:
+            parsed = _parse(content)
+        except imports.ImportFileError as exc:
+            raise DomainError(exc.message)
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -341,18 +355,25 @@ def import_start(*, school: School, user, filename: str, content: bytes, now=Non
                 filename=filename[:255],
                 sha256=digest,
                 content=content,
-                total=len(parsed.rows),
+                total=len(parsed.rows) if parsed else 0,
                 created_at=now,
             )
     except IntegrityError:
         raise AlreadyImported(_live_job(school, digest))
-    if len(parsed.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
+    if parsed is not None and len(parsed.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
         import_run(job=job, parsed=parsed, now=now)
     else:
         from .tasks import school_import_run
 
         transaction.on_commit(lambda: school_import_run.delay(job.pk))
     return job
+
+
+def _parse(content: bytes):
+    parsed = imports.parse_file(content, max_rows=settings.IMPORT_MAX_ROWS)
+    if not parsed.rows and not parsed.problems:
+        raise imports.ImportFileError(_("Het bestand bevat geen leerlingen, enkel kolomkoppen."))
+    return parsed
 
 
 class AlreadyImported(DomainError):
@@ -367,10 +388,6 @@ def _live_job(school, digest) -> ImportJob | None:
     ).first()
 
 
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
 def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:
     """Validate every row of the job's file; with any error import nothing and keep the full
     report, otherwise create all students in ONE transaction. Safe to run twice: a finished
@@ -382,13 +399,14 @@ def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:
     progress = Progress(job)
     try:
         if parsed is None:
-            parsed = imports.parse_file(bytes(job.content), max_rows=settings.IMPORT_MAX_ROWS)
+            parsed = _parse(bytes(job.content))
         total = len(parsed.rows)
         progress(ImportJob.Status.VALIDATING, 0, total)
         valid, errors = import_validate(
             school=job.school,
             school_year=job.school_year,
             rows=parsed.rows,
+            problems=parsed.problems,
             now=now,
             on_progress=lambda n: progress(ImportJob.Status.VALIDATING, n),
         )

@@ -3,7 +3,8 @@
 from celery import shared_task
 
 
-# The name predates the move out of matching.tasks: queued messages still carry it.
+# The name predates the move out of matching.tasks: queued messages still carry it, and
+# CELERY_TASK_ROUTES routes it to the `imports` queue (an import never waits behind mail).
 @shared_task(name="matching.tasks.school_import_run", acks_late=True, ignore_result=True)
 def school_import_run(job_id: int) -> None:
     """Run a large bulk import of a school. Re-delivery is harmless: import_run leaves a

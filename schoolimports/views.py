@@ -37,7 +37,11 @@ def import_upload(request, school):
             else:
                 content = upload.read()
             job = services.import_start(
-                school=school, user=request.user, filename=upload.name, content=content
+                school=school,
+                user=request.user,
+                filename=upload.name,
+                content=content,
+                size=upload.size,
             )
         except services.AlreadyImported as exc:
             messages.warning(request, exc.message)
@@ -58,7 +62,7 @@ def import_upload(request, school):
             jobs=jobs,
             columns=imports.COLUMNS,
             max_mb=services.megabytes(settings.IMPORT_MAX_BYTES),
-            max_rows=settings.IMPORT_MAX_ROWS,
+            max_rows=f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "."),
             blackout_warning=blackout_warning(school_year, now),
         ),
     )

@@ -1,4 +1,4 @@
-"""Serve the demo: the web server, a Celery worker and Celery beat, stopped together.
+"""Serve the demo: the web server, Celery workers (mail; imports) and beat, stopped together.
 
 Without REDIS_URL the worker and beat use the embedded filesystem broker under var/, so the
 scheduled mailings of the demo really run with no server installed.
@@ -15,33 +15,24 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def celery_commands() -> list[list[str]]:
+    """Beat and one worker per queue, as in docker-compose: mail and sweeps on `celery`,
+    bulk imports on `imports` (an import never waits behind a mailing)."""
+    celery = str(BIN / "celery")
+    worker = [celery, "-A", "config", "worker", "--loglevel=INFO"]
+    return [
+        [*worker, "-Q", "celery", "-n", "demo@%h", "--concurrency=2"],
+        [*worker, "-Q", "imports", "-n", "imports@%h", "--concurrency=1"],
+        [celery, "-A", "config", "beat", "--loglevel=INFO", "--pidfile="],
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    celery = str(BIN / "celery")
-    processes = [
-        subprocess.Popen(
-            [
-                celery,
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "-n",
-                "demo@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            [celery, "-A", "config", "beat", "--loglevel=INFO", "--pidfile="],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
+    processes = [subprocess.Popen(command, cwd=ROOT, env=env) for command in celery_commands()]
     web = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"],
         cwd=ROOT,

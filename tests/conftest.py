@@ -1,6 +1,6 @@
-"""Shared fixtures. Tests that need PostgreSQL, Redis or chromium skip without them locally
-and fail in CI (REQUIRE_POSTGRES / REQUIRE_REDIS / REQUIRE_BROWSER), so nothing passes
-silently there."""
+"""Shared fixtures. Tests that need PostgreSQL, Redis, chromium or LibreOffice skip without
+them locally and fail in CI (REQUIRE_POSTGRES / REQUIRE_REDIS / REQUIRE_BROWSER /
+REQUIRE_SOFFICE), so nothing passes silently there."""
 
 import os
 import shutil

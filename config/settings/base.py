@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -252,6 +253,12 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Bulk imports have their own queue, so one never waits behind a mailing on the default
+# queue ("celery"). A worker started without -Q consumes both queues; docker-compose and the
+# demo run one worker per queue (-Q celery / -Q imports), see README "Celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("imports"))
+CELERY_TASK_ROUTES = {"matching.tasks.school_import_run": {"queue": "imports"}}
 
 LOGGING = {
     "version": 1,
@@ -274,7 +281,12 @@ REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.All
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_MAX_ROWS = 10_000
+IMPORT_MAX_ROWS = 10_000  # rows under the kolomkoppen, empty rows included
+IMPORT_MAX_COLUMNS = 50  # columns of a sheet or CSV row, empty ones included (XLSX)
+IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the XML parts of an XLSX, as declared in the zip
+# An upload up to this size is read in the request (and, up to IMPORT_SYNC_MAX_ROWS rows,
+# imported there); a larger one is read by the worker, on the `imports` queue.
+IMPORT_SYNC_MAX_BYTES = 128 * 1024
 IMPORT_SYNC_MAX_ROWS = 500
 
 MESSAGE_TAGS = {}

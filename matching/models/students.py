@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import postcodes
 from ..querysets import StudentQuerySet
-from ..validators import normalize_nrn, validate_nrn, validate_phone
+from ..validators import (
+    normalize_nrn,
+    validate_no_control_characters,
+    validate_nrn,
+    validate_phone,
+)
 from .organisations import Province, School, Service, TransportMode
 
 
@@ -190,8 +195,16 @@ class Student(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    # Free text a school types; names above all (one rule for the form and the import).
+    TEXT_FIELDS = ("first_name", "last_name", "municipality", "education", "supervisor_name")
+
     def clean(self):
         errors = {}
+        for name in (*self.TEXT_FIELDS, "remarks"):
+            try:
+                validate_no_control_characters(getattr(self, name), multiline=name == "remarks")
+            except ValidationError as exc:
+                errors[name] = exc.messages
         if self.national_register_number:
             self.national_register_number = normalize_nrn(self.national_register_number)
             try:

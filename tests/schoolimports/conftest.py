@@ -9,3 +9,4 @@ from tests.matching.school.conftest import (  # noqa: F401
     school_user,
     year,
 )
+from tests.schoolimports.files import soffice  # noqa: E402, F401  (the LibreOffice fixture)

@@ -182,15 +182,13 @@ def test_encodings_and_separators(year, school, school_user, encoding, sep):
     assert student.education == "Zorgkundige, jaar 7"
 
 
-def test_xlsx_with_numbers_dates_and_formula_cells_stored_as_text(year, school, school_user):
+def test_xlsx_with_numbers_and_dates_stored_as_text(year, school, school_user):
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
     row = good_row(1)
-    row["Voornaam"] = "=1+1"
-    row["Opmerkingen"] = '=HYPERLINK("http://evil.example","klik")'
     row["Rijksregisternummer"] = int(factories.make_nrn(5, dt.date(2008, 1, 2)))  # lost its 0
     row["Postcode"] = 3000
     row["Telefoon leerling"] = 470123456
@@ -205,8 +203,6 @@ def test_xlsx_with_numbers_dates_and_formula_cells_stored_as_text(year, school, 
     job = run(school, school_user, handle.getvalue(), filename="leerlingen.xlsx")
     assert job.status == ImportJob.Status.DONE, job.errors
     student = Student.objects.get()
-    assert student.first_name == "=1+1"
-    assert student.remarks.startswith("=HYPERLINK(")
     assert student.national_register_number == factories.make_nrn(5, dt.date(2008, 1, 2))
     assert student.postcode == "3000" and student.province.code == "VBR"
     assert student.phone == "0470123456"
@@ -271,7 +267,11 @@ def test_file_too_large_is_refused_with_the_limit(year, school, school_user):
 def test_too_many_rows_is_refused_with_the_limit(year, school, school_user):
     with pytest.raises(DomainError) as caught:
         run(school, school_user, csv_bytes([good_row(i) for i in range(6)]))
-    assert "meer dan 5 leerlingen" in str(caught.value.message)
+    assert str(caught.value.message) == (
+        "Het bestand telt meer dan 5 rijen onder de kolomkoppen (lege rijen tellen mee). "
+        "Verwijder de lege rijen onderaan, of splits het bestand op in bestanden van "
+        "hoogstens 5 leerlingen."
+    )
 
 
 def test_unknown_and_missing_columns_are_named(year, school, school_user):

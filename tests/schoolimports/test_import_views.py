@@ -41,6 +41,51 @@ def test_too_large_upload_names_the_limit(school_client, year):
     assert not ImportJob.objects.exists()
 
 
+def test_too_large_upload_names_its_real_size(school_client, year):
+    # The view reads only the first 5 MB + 1 byte; the message gives the whole file's size.
+    content = csv_bytes([good_row(1)]) + b"x" * (12 * 1024 * 1024)
+    response = upload(school_client, content)
+    assert (
+        "Het bestand is te groot (12,0 MB). Een bestand mag hoogstens 5,0 MB zijn."
+        in response.content.decode()
+    )
+    just_over = csv_bytes([good_row(1)]) + b"x" * (5 * 1024 * 1024)
+    response = upload(school_client, just_over)
+    size = f"{len(just_over):,}".replace(",", ".")
+    assert (
+        f"Het bestand is te groot ({size} bytes). Een bestand mag hoogstens 5,0 MB zijn."
+        in response.content.decode()
+    )
+    assert not ImportJob.objects.exists()
+
+
+def test_one_error_is_one_fout_three_are_fouten(school_client, year):
+    one = upload(school_client, csv_bytes([good_row(1, Postcode="x")])).content.decode()
+    assert (
+        "Er werd niets geïmporteerd: het bestand bevat 1 fout. Verbeter die en laad het "
+        "bestand opnieuw op." in " ".join(one.split())
+    )
+    rows = [good_row(1, Postcode="x"), good_row(2, Postcode="y"), good_row(3, Postcode="z")]
+    three = upload(school_client, csv_bytes(rows)).content.decode()
+    assert (
+        "Er werd niets geïmporteerd: het bestand bevat 3 fouten. Verbeter ze en laad het "
+        "bestand opnieuw op." in " ".join(three.split())
+    )
+
+
+def test_a_refused_format_is_named_on_the_upload_page(school_client, year):
+    from .files import fake_zip
+
+    ods = fake_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+    html = " ".join(upload(school_client, ods, name="klas.ods").content.decode().split())
+    assert (
+        "Dit is een OpenDocument-rekenblad (.ods), zoals LibreOffice het bewaart; dat wordt "
+        "niet ondersteund. Open het bestand in uw rekenprogramma, kies „Opslaan als” en "
+        "bewaar het als Excel-werkmap (.xlsx) of als CSV-bestand (.csv)." in html
+    )
+    assert not ImportJob.objects.exists()
+
+
 @override_settings(IMPORT_SYNC_MAX_ROWS=2)
 def test_a_large_file_goes_to_the_task(school_client, year, django_capture_on_commit_callbacks):
     from unittest import mock

@@ -102,3 +102,68 @@ def test_register_one_student_with_the_form(page, live_server, setup, school, mo
     page.wait_for_selector("#id_first_name")
     assert nrn not in page.content()
     screenshot(page, "schools-form-edit")
+
+
+def serious_axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def both_widths(page, name):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, f"{name}-375")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_a_spreadsheet_of_another_format_and_a_formula_error(page, live_server, setup, school):
+    """The school uploads an .ods (named and refused on the upload page), then an .xlsx
+    whose one formula has no stored value (one row error, "1 fout")."""
+    from tests.schoolimports.files import fake_zip, header_workbook, workbook_bytes
+
+    browser_login(page, live_server, setup.email)
+    page.goto(f"{live_server.url}/admin/school/students/import/")
+    page.wait_for_selector("[data-testid=upload]")
+    assert "het eerste werkblad met gegevens gelezen" in page.inner_text("main")
+    ods = fake_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "klas.ods", "mimeType": "application/octet-stream", "buffer": ods}],
+    )
+    page.click("[data-testid=upload]")
+    error = page.wait_for_selector("[data-testid=file-error]").inner_text()
+    assert error.startswith("Dit is een OpenDocument-rekenblad (.ods)")
+    assert "bewaar het als Excel-werkmap (.xlsx) of als CSV-bestand (.csv)" in error
+    both_widths(page, "schools-import-ods")
+    assert serious_axe_violations(page) == []
+
+    workbook = header_workbook([good_row(1), good_row(2)])
+    workbook.active["B3"] = '=PROPER("bert")'
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "klas.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": workbook_bytes(workbook),
+            }
+        ],
+    )
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=error-report]")
+    banner = " ".join(page.inner_text("[data-testid=import-rejected]").split())
+    assert "het bestand bevat 1 fout. Verbeter die en laad" in banner
+    cells = [
+        td.inner_text() for td in page.query_selector_all("[data-testid=error-report] tbody tr td")
+    ]
+    assert cells[:2] == ["3", "Voornaam"] and "formule zonder berekende waarde" in cells[2]
+    both_widths(page, "schools-import-formula")
+    assert serious_axe_violations(page) == []
+    assert not Student.objects.exists()
