@@ -469,3 +469,13 @@ def test_xls_from_libreoffice_is_named_and_refused(year, school, school_user, so
 )
 def test_other_formats_are_named_and_refused(year, school, school_user, content, message):
     assert refusal(school, school_user, content, "leerlingen.xlsx") == message
+
+
+def test_csv_data_past_the_column_limit_is_refused_with_its_row(year, school, school_user):
+    rows = files.table([good_row(1), good_row(2)])
+    rows[2] += [""] * 40 + ["verdwaald"]  # row 3, column 59 (BG)
+    rows[1] += [""] * 80  # empty trailing fields do not count in a CSV
+    assert refusal(school, school_user, files.csv_text(rows), "x.csv") == (
+        "Rij 3 heeft gegevens in kolom BG. Een importbestand mag hoogstens 50 kolommen "
+        "gebruiken (tot kolom AX)."
+    )
