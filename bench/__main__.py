@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from . import env
 
-MEASUREMENTS = ["list", "detail", "race", "export", "mailing"]
+MEASUREMENTS = ["list", "detail", "race", "export", "xlsx", "mailing", "rush"]
 
 
 def parse(argv=None):
@@ -32,6 +32,19 @@ def parse(argv=None):
     )
     parser.add_argument(
         "--only", default=",".join(MEASUREMENTS), help=f"comma list of {MEASUREMENTS}"
+    )
+    parser.add_argument(
+        "--postgres",
+        choices=["auto", "configured", "private"],
+        default="auto",
+        help="auto (default): the configured server when it allows the race's 100 "
+        "connections, else a private one (bench/pgserver.py); or force either",
+    )
+    parser.add_argument(
+        "--rush-logins", type=int, default=300, help="service logins of the HTTP rush"
+    )
+    parser.add_argument(
+        "--rush-window", type=float, default=60.0, help="seconds over which they arrive"
     )
     parser.add_argument(
         "--allow-any-database",
@@ -61,8 +74,39 @@ def _git_state() -> dict:
     }
 
 
+def _server(choice: str):
+    """The PostgreSQL server of this run: the configured one, or a private one when the
+    configured server cannot give the race its connections (see bench/pgserver.py)."""
+    import contextlib
+
+    from . import pgserver
+
+    configured = os.environ.get("DATABASE_URL", env.DEFAULT_DATABASE_URL)
+    if choice == "auto":
+        limit = pgserver.max_connections(configured)
+        enough = limit is not None and limit >= env.RACE_CONNECTIONS_NEEDED
+        choice = "configured" if enough else "private"
+        if choice == "private":
+            print(
+                f"bench: the configured PostgreSQL allows {limit} connections; the race needs "
+                f"{env.RACE_CONNECTIONS_NEEDED}: starting a private server "
+                f"(max_connections={pgserver.MAX_CONNECTIONS}, port {pgserver.PORT})",
+                flush=True,
+            )
+    if choice == "configured":
+        return contextlib.nullcontext(), "configured"
+    os.environ["DATABASE_URL"] = pgserver.url(env.database_name(configured))
+    return pgserver.PrivateServer(), "private"
+
+
 def main(argv=None) -> int:
     args = parse(argv)
+    server, server_kind = _server(args.postgres)
+    with server:
+        return _run(args, server_kind)
+
+
+def _run(args, server_kind: str) -> int:
     env.configure()
     name = env.database_name()
     if "bench" not in name and not args.allow_any_database:
@@ -75,7 +119,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import data, measure, report
+    from . import data, measure, report, rush, xlsx_ab
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -92,14 +136,22 @@ def main(argv=None) -> int:
         flush=True,
     )
     heavy = args.heavy_repeat or min(args.repeat, 3)
-    ctx = measure.Context(repeat=args.repeat, heavy_repeat=heavy, race_mode=args.race_mode)
+    ctx = measure.Context(
+        repeat=args.repeat,
+        heavy_repeat=heavy,
+        race_mode=args.race_mode,
+        rush_logins=args.rush_logins,
+        rush_window=args.rush_window,
+    )
     chosen = [m.strip() for m in args.only.split(",") if m.strip()]
     steps = {
-        "list": measure.measure_list_pages,
+        "list": lambda c: measure.measure_list_pages(c) + measure.measure_list_vs_django_admin(c),
         "detail": measure.measure_detail_page,
         "race": measure.measure_accept_race,
         "export": measure.measure_export,
+        "xlsx": xlsx_ab.measure_xlsx_writers,
         "mailing": measure.measure_round_mailing,
+        "rush": rush.measure_rush,
     }
     lines = []
     for key in MEASUREMENTS:
@@ -134,8 +186,11 @@ def main(argv=None) -> int:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "conn_max_age": os.environ.get("CONN_MAX_AGE"),
+        "postgres_server": server_kind,
+        "postgres_max_connections": _max_connections(),
         "git": git_state,
     }
+    meta["loaded"] = report.loaded(meta)
     goals = report.targets(lines)
     meta["targets_stated_at"] = report.TARGET_SIZE
     json_path, md_path, text = report.write(meta, lines, goals)
@@ -143,6 +198,14 @@ def main(argv=None) -> int:
     print(text)
     print(f"bench: wrote {json_path.relative_to(json_path.parents[2])} and {md_path.name}")
     return 0
+
+
+def _max_connections():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        return int(cursor.fetchone()[0])
 
 
 if __name__ == "__main__":

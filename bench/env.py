@@ -6,7 +6,9 @@ from urllib.parse import urlparse, urlunparse
 
 DEFAULT_DATABASE_URL = "postgres://root@127.0.0.1:5432/stagematching_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
-SETTINGS = "config.settings.dev"
+SETTINGS = "bench.settings"
+# The race: 100 contenders, the benchmark's own connection, a worker, some room.
+RACE_CONNECTIONS_NEEDED = 100 + 12
 
 
 def configure() -> dict:
@@ -16,6 +18,8 @@ def configure() -> dict:
     os.environ["DEBUG"] = "0"
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
     os.environ["EMAIL_BACKEND"] = "bench.mail.CountingBackend"
+    # One key for the benchmark and the gunicorn it starts: sessions signed here hold there.
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-production")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("CONN_MAX_AGE", "0")  # the project default; try 60

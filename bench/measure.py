@@ -21,7 +21,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from . import data, mail
-from .env import psql_url
 from .stats import Line, median, ms, not_available, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +36,23 @@ class Context:
     """What the measurements share: the service whose screens are measured, its login, the
     operator, the filters of the list page."""
 
-    def __init__(self, *, repeat: int, heavy_repeat: int, race_mode: str = "processes"):
+    def __init__(
+        self,
+        *,
+        repeat: int,
+        heavy_repeat: int,
+        race_mode: str = "processes",
+        rush_logins: int = 300,
+        rush_window: float = 60.0,
+    ):
         from accounts.models import User
         from matching.models import SchoolYear, Service
 
         self.repeat = repeat
         self.heavy_repeat = heavy_repeat
         self.race_mode = race_mode
+        self.rush_logins = rush_logins
+        self.rush_window = rush_window
         self.service = Service.objects.select_related("province").order_by("pk").first()
         self.service_user = User.objects.get(email=f"svc{self.service.pk}-1@bench.example")
         self.operator = User.objects.get(email=data.OPERATOR_EMAIL)
@@ -67,6 +76,18 @@ def _explain_ms(sql: str) -> tuple[float, float, str]:
         plan = json.loads(plan)
     top = plan[0]
     return top["Execution Time"], top.get("Planning Time", 0.0), json.dumps(top["Plan"])[:4000]
+
+
+def _sql_from_python_s(statements: list[str]) -> float:
+    """The same statements executed and fetched from Python through Django's connection:
+    parsing, planning, execution and the transfer of the rows included (the database's whole
+    share of the page, as the page itself pays it)."""
+    t0 = perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+    return perf_counter() - t0
 
 
 def _explain_text(sql: str) -> str:
@@ -139,14 +160,14 @@ def measure_list_pages(ctx) -> list[Line]:
     for page in LIST_PAGES:
         key, title = f"list_page_{page}", f"Service list page {page} (filtered, sorted by name)"
         total, real_page, nrows, statements = _list_baseline(ctx, page, size)
-        base_runs = []
-        for _ in range(ctx.repeat):
-            base_runs.append(sum(_explain_ms(sql)[0] for sql in statements))
+        _sql_from_python_s(statements)  # warm: the same caches the page's warm-up fills
+        base_runs = [ms(_sql_from_python_s(statements)) for _ in range(ctx.repeat)]
         baseline = median(base_runs)
+        explain_runs = [sum(_explain_ms(sql)[0] for sql in statements) for _ in range(3)]
         plans = {sql[:200]: _explain_text(sql) for sql in statements}
         if url is None:
             line = not_available(key, title, "URL 'service_students' does not resolve")
-            line.baseline, line.baseline_title = baseline, "EXPLAIN ANALYZE (count + page)"
+            line.baseline, line.baseline_title = baseline, "the selector's SQL from Python"
             lines.append(line)
             continue
         client = ctx.client(ctx.service_user)
@@ -171,7 +192,10 @@ def measure_list_pages(ctx) -> list[Line]:
                 title=title,
                 value=value,
                 baseline=baseline,
-                baseline_title="EXPLAIN ANALYZE of the selector's SQL (count + page)",
+                baseline_title=(
+                    "the selector's SQL (count + page) executed and fetched from Python, "
+                    "planning included"
+                ),
                 ratio=value / baseline if baseline else None,
                 note=f"{len(queries)} queries; page {real_page} of {-(-total // size)}",
                 details={
@@ -188,8 +212,78 @@ def measure_list_pages(ctx) -> list[Line]:
                     "slowest_queries": _slowest(queries),
                     "queries_by_table": _by_table(queries),
                     "baseline_runs_ms": base_runs,
+                    "explain_execution_ms_median": median(explain_runs),
                     "baseline_plans": plans,
                     "bytes": len(response.content),
+                },
+            )
+        )
+    return lines
+
+
+def measure_list_vs_django_admin(ctx) -> list[Line]:
+    """The service list page beside Django's own admin changelist of the same rows (same
+    visible set, page size, order by name), both through the test client, same process."""
+    from django.contrib.auth import get_user_model
+
+    from matching.selectors import StudentFilters
+
+    from . import djadmin
+
+    size = _list_page_size()
+    filters = StudentFilters(provinces=tuple(ctx.flemish), order=LIST_ORDER)
+    djadmin.MEASURED.update(service=ctx.service, track=LIST_TRACK, filters=filters, page_size=size)
+    url = _list_url(ctx)
+    if url is None:
+        return [not_available("list_vs_django_admin", "List page vs Django admin", "no URL")]
+    User = get_user_model()
+    admin_user, _ = User.objects.get_or_create(
+        email="django-admin@bench.example",
+        defaults={"username": "django-admin@bench.example", "is_staff": True,
+                  "is_superuser": True},
+    )  # fmt: skip
+    ours, theirs = ctx.client(ctx.service_user), ctx.client(admin_user)
+    lines = []
+    for page in LIST_PAGES:
+        params = _list_params(ctx, page)
+        admin_params = {"p": str(page)}
+        admin_url = reverse("benchadmin:matching_student_changelist")
+        warm = theirs.get(admin_url, admin_params)
+        if warm.status_code != 200:
+            lines.append(
+                not_available(
+                    f"list_page_{page}_vs_django_admin",
+                    f"List page {page} vs Django admin",
+                    f"Django admin answered HTTP {warm.status_code}",
+                )
+            )
+            continue
+        ours.get(url, params)
+        ours_runs, theirs_runs = [], []
+        for _ in range(ctx.repeat):  # interleaved, so a load burst hits both alike
+            t0 = perf_counter()
+            _ = ours.get(url, params).content
+            ours_runs.append(perf_counter() - t0)
+            t0 = perf_counter()
+            _ = theirs.get(admin_url, admin_params).content
+            theirs_runs.append(perf_counter() - t0)
+        with CaptureQueriesContext(connection) as captured:
+            theirs.get(admin_url, admin_params)
+        value, baseline = ms(median(ours_runs)), ms(median(theirs_runs))
+        lines.append(
+            Line(
+                key=f"list_page_{page}_vs_django_admin",
+                title=f"Service list page {page} vs Django's admin changelist, same rows",
+                value=value,
+                baseline=baseline,
+                baseline_title="Django admin changelist of the same visible set and page",
+                ratio=value / baseline if baseline else None,
+                note=f"Django admin: {len(captured.captured_queries)} queries",
+                details={
+                    "ours_runs_ms": [ms(t) for t in ours_runs],
+                    "django_admin_runs_ms": [ms(t) for t in theirs_runs],
+                    "django_admin_queries": len(captured.captured_queries),
+                    "django_admin_p95_ms": ms(percentile(theirs_runs, 95)),
                 },
             )
         )
@@ -415,6 +509,7 @@ def measure_accept_race(ctx) -> list[Line]:
     winners_per_run, latencies, errors, contenders_per_run = [], [], [], []
     cpu_won, cpu_refused, cpu_per_race = [], [], []
     race_walls, release_spreads, won_latencies = [], [], []
+    from_release = []  # each contender's answer, timed from the barrier's release
     try:
         # The sequential baseline first: it also warms this process (imports, templates,
         # lazily built caches), so the forked contenders start warm, like the worker
@@ -431,10 +526,11 @@ def measure_accept_race(ctx) -> list[Line]:
             results, timings = _race(acceptors, student_id, ctx.race_mode)
             spans = [t for t in timings if t is not None]
             if spans:
+                # The barrier releases everyone at once; the first contender to leave it
+                # marks that moment. Every contender's time counts from there, so the
+                # wait for a core after the release (100 processes, 2 cores) is included.
                 first_release = min(r for r, _e in spans)
-                # Wall time from the barrier's release to the last answer, and how late
-                # the last contender left the barrier (CPU scheduling of 100 processes):
-                # each call's latency above starts at its own start, not at the release.
+                from_release += [e - first_release for _r, e in spans]
                 race_walls.append(max(e for _r, e in spans) - first_release)
                 release_spreads.append(max(r for r, _e in spans) - first_release)
             # A contender ran when its call of decision_set_status returned (won, refused
@@ -457,8 +553,9 @@ def measure_accept_race(ctx) -> list[Line]:
     if contenders < 100:
         short = f"only {contenders} of 100 contenders ran in the smallest race"
         note = f"{note}; {short}" if note else short
-    p95 = ms(percentile(latencies, 95))
+    p95 = ms(percentile(from_release, 95))
     base_p95 = ms(percentile(sequential, 95))
+    last_answer = ms(max(race_walls)) if race_walls else None
     return [
         Line(
             key=key,
@@ -469,6 +566,8 @@ def measure_accept_race(ctx) -> list[Line]:
             baseline_title="p95 of 100 sequential uncontended accepts (different students)",
             ratio=p95 / base_p95 if p95 and base_p95 else None,
             note=(
+                f"timed from the barrier's release; release to last answer: worst "
+                f"{_fmt_ms(last_answer)}, median {_fmt_ms(ms(median(race_walls)))}; "
                 f"{races} races ({ctx.race_mode}, {contenders} contenders), "
                 f"one winner in every run: "
                 f"{'yes' if one_winner else 'NO'}"
@@ -484,9 +583,15 @@ def measure_accept_race(ctx) -> list[Line]:
                 "races": races,
                 "winners_per_run": winners_per_run,
                 "one_winner_every_run": one_winner,
-                "p50_ms": ms(percentile(latencies, 50)),
+                # From the barrier's release (what a contender feels when all click at once):
+                "p50_ms": ms(percentile(from_release, 50)),
                 "p95_ms": p95,
-                "max_ms": ms(max(latencies) if latencies else None),
+                "max_ms": ms(max(from_release) if from_release else None),
+                "release_to_last_answer_ms_max": last_answer,
+                "release_to_last_answer_ms_median": ms(median(race_walls)),
+                # Each call from its own start (the database's and Python's work alone):
+                "own_start_p50_ms": ms(percentile(latencies, 50)),
+                "own_start_p95_ms": ms(percentile(latencies, 95)),
                 "winner_ms_median": ms(median(won_latencies)),
                 # Python CPU per contender (thread_time), the database's own work aside:
                 # 100 contenders on `cpu_count` cores cannot all finish sooner than about
@@ -503,6 +608,10 @@ def measure_accept_race(ctx) -> list[Line]:
             },
         )
     ]
+
+
+def _fmt_ms(value):
+    return "—" if value is None else f"{value:.0f} ms"
 
 
 def _acceptors_cycle(acceptors, i):
@@ -559,22 +668,19 @@ def _reset_peak_rss() -> bool:
 
 
 def _copy_baseline(year_id: int):
+    """COPY of the same rows to CSV from this process, through psycopg's copy on the same
+    (already open) connection: no process start, no second connection in the figure."""
     sql = " ".join(EXPORT_SQL.format(year=int(year_id)).split())
+    connection.ensure_connection()
+    raw = connection.connection  # the psycopg connection behind Django's
     t0 = perf_counter()
-    proc = subprocess.Popen(
-        ["psql", "-X", "-q", psql_url(), "-c", f"COPY ({sql}) TO STDOUT WITH CSV"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
     rows = 0
     first = None
-    while chunk := proc.stdout.read(1 << 16):
-        if first is None:
-            first = perf_counter() - t0
-        rows += chunk.count(b"\n")
-    err = proc.stderr.read().decode()
-    if proc.wait() != 0:
-        raise RuntimeError(f"psql COPY failed: {err.strip()[:300]}")
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
+        for block in copy:
+            if first is None:
+                first = perf_counter() - t0
+            rows += bytes(block).count(b"\n")
     return rows, perf_counter() - t0, first
 
 
@@ -658,7 +764,9 @@ def _export_line(key, title, runs, traced, fresh, copies, copy_rate, *, extra_no
         value=rate,
         unit="rows/s",
         baseline=copy_rate,
-        baseline_title="psql COPY (same rows, one SQL statement) TO STDOUT WITH CSV",
+        baseline_title=(
+            "COPY (same rows, one SQL statement) TO STDOUT WITH CSV, psycopg, same process"
+        ),
         ratio=rate / copy_rate if rate and copy_rate else None,
         note=note,
         details={
@@ -802,9 +910,8 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
     except ImportError as exc:
         return [not_available(key, title, f"matching.mailings: {exc}")]
     write = getattr(mailings, "round_mailing_write", None)
-    renderer = getattr(notifications, "mail_renderer", None)
-    if write is None or renderer is None:
-        return [not_available(key, title, "round_mailing_write / mail_renderer missing")]
+    if write is None or getattr(notifications, "outbox_deliver", None) is None:
+        return [not_available(key, title, "round_mailing_write / outbox_deliver missing")]
     try:
         import redis
 
@@ -817,19 +924,33 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
         school_year=ctx.school_year, track=LIST_TRACK, number=3
     )
     logins = data.add_mail_logins(recipients)
-    # Baseline: the bare cost of rendering the same mails the way round_mailing_write does
-    # it: one renderer (template row read and compiled once), then one call per mail.
-    base = mailings._round_context(round_)
-    names = [f"Medewerker {i}" for i in range(recipients)]
-    t0 = perf_counter()
-    render = renderer("round_started")
-    build_s = perf_counter() - t0
-    base_runs = []
-    for _ in range(ctx.heavy_repeat):
-        t0 = perf_counter()
-        for name in names:
-            render({**base, "naam": name})
-        base_runs.append(perf_counter() - t0)
+    deliver = getattr(notifications, "outbox_deliver", None)
+    # Baseline: the same work without the queue: the same function writes the same 1,000
+    # outbox rows, then this process delivers them one by one in a plain loop through the
+    # same delivery function and the same mail backend. What the figure adds is the queue
+    # (publish, Redis, the worker's pick-up), and what it gains is the worker's processes.
+    from config.celery_app import app
+    from notifications.models import Outbox
+
+    base_runs, base_written_s = [], []
+    try:
+        for _ in range(ctx.heavy_repeat):
+            _clear_mailing(round_.pk)
+            mail.reset()
+            t0 = perf_counter()
+            write(round_=round_, event="started")
+            base_written_s.append(perf_counter() - t0)
+            ids = list(
+                Outbox.objects.filter(dedup_key__startswith=f"round:{round_.pk}:started:")
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for outbox_id in ids:
+                deliver(outbox_id=outbox_id)
+            base_runs.append(perf_counter() - t0)
+            app.control.purge()  # the tasks the write published: no worker runs them
+    finally:
+        _clear_mailing(round_.pk)
     runs, written_s, counts = [], [], []
     try:
         with Worker(concurrency=os.cpu_count() or 2):
@@ -860,8 +981,8 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
             unit="s",
             baseline=baseline,
             baseline_title=(
-                f"rendering the same {recipients} mails in-process with one "
-                f"mail_renderer('round_started')"
+                f"the same write, then the same {recipients} rows delivered in a plain loop "
+                "in this process (same delivery function, same backend, no queue)"
             ),
             ratio=value / baseline if baseline else None,
             note=(
@@ -876,7 +997,7 @@ def measure_round_mailing(ctx, recipients: int = 1000) -> list[Line]:
                 "created_and_sent": counts,
                 "worker_concurrency": os.cpu_count() or 2,
                 "baseline_runs_s": base_runs,
-                "baseline_renderer_build_s": build_s,
+                "baseline_outbox_write_s": base_written_s,
                 "all_delivered": complete,
             },
         )

@@ -97,6 +97,7 @@ def targets(lines: list[Line]) -> list[Target]:
                 "same limit as the CSV (issue 8: memory flat for both formats)",
             )
         )
+    out += _rush_targets(by_key)
     mailing = _get(by_key, "round_mailing")
     value = mailing.value if mailing else None
     out.append(
@@ -114,6 +115,58 @@ def targets(lines: list[Line]) -> list[Target]:
     return out
 
 
+RUSH_P95_RATIO = 5.0
+LIST_CPU_MS = 50.0
+
+
+def _rush_targets(by_key: dict[str, Line]) -> list[Target]:
+    """The 12:00 rush (issue 18): no errors, one winner per student, every kind's p95 under
+    the rush within 5x of the same request alone, the list page's server CPU <= 50 ms."""
+    rush = _get(by_key, "http_rush")
+    if rush is None:
+        return [Target("rush", "HTTP rush", "measured", None, None, "not run")]
+    d = rush.details
+    ratios = d.get("p95_ratio_by_kind") or {}
+    worst_kind = max(ratios, key=ratios.get) if ratios else None
+    list_cpu = (d.get("rush", {}).get("list") or {}).get("server_cpu_ms_median")
+    stated = d.get("logins") == 300
+    note = "" if stated else f"{d.get('logins')} logins, not the 300 of the target"
+    return [
+        Target(
+            "rush_errors",
+            "Rush: errors",
+            "0",
+            d.get("errors"),
+            _check(d.get("errors"), lambda v: v == 0),
+            note,
+        ),
+        Target(
+            "rush_one_winner",
+            "Rush: one winner per contested student",
+            "every student",
+            str(d.get("winners_per_student")),
+            d.get("one_winner_per_student"),
+            note,
+        ),
+        Target(
+            "rush_p95_ratio",
+            "Rush: p95 under the rush / alone, worst kind",
+            f"<= {RUSH_P95_RATIO:.0f}x",
+            f"{ratios[worst_kind]:.1f}x ({worst_kind})" if worst_kind else None,
+            _check(ratios[worst_kind] if worst_kind else None, lambda v: v <= RUSH_P95_RATIO),
+            note,
+        ),
+        Target(
+            "rush_list_cpu",
+            "Rush: list page server CPU (median)",
+            f"<= {LIST_CPU_MS:.0f} ms",
+            list_cpu,
+            _check(list_cpu, lambda v: v <= LIST_CPU_MS),
+            note,
+        ),
+    ]
+
+
 def _race_targets(race: Line | None) -> list[Target]:
     """One winner and p95, at 100 contenders. With fewer contenders the target as stated
     was not measured: a failure found anyway (two winners, a p95 over 1 s with less
@@ -122,7 +175,8 @@ def _race_targets(race: Line | None) -> list[Target]:
         return [
             Target("race_one_winner", "Accept race: one winner in every run", "every run",
                    None, None),
-            Target("race_p95", "Accept race: p95 latency", "< 1000 ms", None, None),
+            Target("race_last_answer", "Accept race: release to last answer", "< 1000 ms",
+                   None, None),
         ]  # fmt: skip
     d = race.details
     contenders = d.get("contenders_min")
@@ -134,8 +188,8 @@ def _race_targets(race: Line | None) -> list[Target]:
     )
     one = d.get("one_winner_every_run")
     winner_passed = None if one is None else (False if not one else (None if short else True))
-    p95 = race.value
-    p95_passed = None if p95 is None else (False if p95 >= 1000 else (None if short else True))
+    last = d.get("release_to_last_answer_ms_max")
+    last_passed = None if last is None else (False if last >= 1000 else (None if short else True))
     return [
         Target(
             "race_one_winner",
@@ -145,7 +199,14 @@ def _race_targets(race: Line | None) -> list[Target]:
             winner_passed,
             note,
         ),
-        Target("race_p95", "Accept race: p95 latency", "< 1000 ms", p95, p95_passed, note),
+        Target(
+            "race_last_answer",
+            "Accept race: release to last answer (worst race)",
+            "< 1000 ms",
+            last,
+            last_passed,
+            note,
+        ),
     ]
 
 
@@ -165,8 +226,22 @@ def _fmt(value, unit=""):
     return f"{value:.2f}"
 
 
-def _verdict(passed):
-    return {True: "pass", False: "**miss**", None: "not measured"}[passed]
+LOADED_PER_CORE = 1.0  # load average (1 min) per core above which a run counts as loaded
+
+
+def loaded(meta: dict) -> bool:
+    """The machine was busy when the run started: its times say more about the machine
+    than about the code, so targets read "loaded" instead of pass/miss."""
+    before = meta.get("load_average_before") or [0.0]
+    return before[0] / max(1, meta.get("cpu_count") or 1) > LOADED_PER_CORE
+
+
+def verdict(passed, is_loaded: bool = False) -> str:
+    if passed is None:
+        return "not measured"
+    if is_loaded:
+        return f"loaded (would be {'pass' if passed else 'miss'})"
+    return "pass" if passed else "**miss**"
 
 
 def markdown(meta: dict, lines: list[Line], goals: list[Target]) -> str:
@@ -182,7 +257,13 @@ def markdown(meta: dict, lines: list[Line], goals: list[Target]) -> str:
         f"data {data_how}",
         "",
         f"Load average (1/5/15 min) before {meta['load_average_before']}, after "
-        f"{meta['load_average_after']}: with other work on the machine, times are inflated.",
+        f"{meta['load_average_after']}: "
+        + (
+            f"**loaded** (over {LOADED_PER_CORE:.1f} per core before the run): other work "
+            "inflated the times, so targets read 'loaded', not pass/miss."
+            if meta.get("loaded")
+            else "quiet before the run (at most 1.0 per core)."
+        ),
         "",
         "| # | measurement | median | baseline (same run) | ratio | notes |",
         "|---|---|---|---|---|---|",
@@ -219,7 +300,7 @@ def markdown(meta: dict, lines: list[Line], goals: list[Target]) -> str:
             value = f"{value:.2f}"
         out.append(
             f"| {goal.title} | {goal.limit} | {value if value is not None else '—'} | "
-            f"{_verdict(goal.passed)} | {goal.note} |"
+            f"{verdict(goal.passed, meta.get('loaded', False))} | {goal.note} |"
         )
     return "\n".join(out) + "\n"
 
@@ -233,11 +314,24 @@ def write(meta: dict, lines: list[Line], goals: list[Target]) -> tuple[Path, Pat
         "targets": [goal.to_dict() for goal in goals],
         "targets_stated_at": TARGET_SIZE,
     }
-    json_path = RESULTS / "latest.json"
-    md_path = RESULTS / "latest.md"
-    json_path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    md_path.write_text(text)
-    # Keep one file per size too, so realistic and 50k can be read side by side.
-    (RESULTS / f"latest-{meta['size']}.json").write_text(json_path.read_text())
-    (RESULTS / f"latest-{meta['size']}.md").write_text(text)
+    for goal in payload["targets"]:
+        goal["verdict"] = verdict(goal["passed"], meta.get("loaded", False))
+    # A reference run by date and commit (committed when the docs cite it), and latest.*
+    # (ignored by git) for the last run of any size.
+    stamp = meta["started_at"][:10]
+    commit = (meta.get("git") or {}).get("head") or "nocommit"
+    dirty = "-dirty" if (meta.get("git") or {}).get("modified_files") else ""
+    name = f"{stamp}_{commit}{dirty}_{meta['size']}"
+    json_path = RESULTS / f"{name}.json"
+    md_path = RESULTS / f"{name}.md"
+    body = json.dumps(payload, indent=2, default=str) + "\n"
+    for path, content in (
+        (json_path, body),
+        (md_path, text),
+        (RESULTS / "latest.json", body),
+        (RESULTS / "latest.md", text),
+        (RESULTS / f"latest-{meta['size']}.json", body),
+        (RESULTS / f"latest-{meta['size']}.md", text),
+    ):
+        path.write_text(content)
     return json_path, md_path, text
