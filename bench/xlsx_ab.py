@@ -11,6 +11,7 @@ XlsxWriter and openpyxl write the whole file before its first byte can leave (th
 closed at the end), so their first byte is the end of the write plus the first read.
 """
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -49,6 +50,17 @@ def _streamed(header, rows, title, t0):
     return first, nbytes
 
 
+def _naive(row):
+    """What the streamed writer does inside its cells, done for the libraries: aware
+    datetimes in local time without tzinfo (Excel has no time zones)."""
+    from django.utils import timezone
+
+    return [
+        timezone.localtime(v).replace(tzinfo=None) if isinstance(v, dt.datetime) and v.tzinfo else v
+        for v in row
+    ]
+
+
 def _read_back(path, t0):
     first, nbytes = None, 0
     with open(path, "rb") as handle:
@@ -79,7 +91,7 @@ def _xlsxwriter(header, rows, title, t0):
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, header, book.add_format({"bold": True}))
         for number, row in enumerate(rows, 1):
-            sheet.write_row(number, 0, row)
+            sheet.write_row(number, 0, _naive(row))
         book.close()
         return _read_back(path, t0)
 
@@ -104,7 +116,7 @@ def _openpyxl(header, rows, title, t0):
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append(row)
+            sheet.append(_naive(row))
         book.save(path)
         return _read_back(path, t0)
 
