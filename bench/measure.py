@@ -624,7 +624,7 @@ def _acceptors_cycle(acceptors, i):
 # computed in Python from the timetable, aside): the COPY baseline.
 EXPORT_SQL = """
 SELECT s.id, s.first_name, s.last_name, s.track, sc.name, p.name, s.postcode, s.municipality,
-    s.education, s.registered_at, s.visible_from,
+    s.education, s.registered_at, s.registered_at,
     (SELECT string_agg(sv.name, ', ' ORDER BY sv.name)
         FROM matching_student_preferred_services ps
         JOIN matching_service sv ON sv.id = ps.service_id WHERE ps.student_id = s.id),

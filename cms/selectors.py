@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from matching.blackout import Releases
 from matching.models import Milestone, Round, SchoolYear, Scope, Track
 from matching.timetable import round_in_force
 
@@ -74,7 +76,7 @@ class Timetable:
     in_force: list[InForce]
     now: dt.datetime
 
-    @property
+    @cached_property
     def blackout(self) -> dict | None:
         year = self.school_year
         if not year.entry_blackout_starts_at:
@@ -82,7 +84,8 @@ class Timetable:
         return {
             "starts_at": year.entry_blackout_starts_at,
             "ends_at": year.entry_blackout_ends_at,
-            "release_at": year.blackout_release_at,
+            # The release the services' screens apply (matching.blackout), not a copy.
+            "release_at": Releases(year).common_release(),
             "active": year.in_entry_blackout(self.now),
         }
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import reference
+from .blackout import released_q
 from .errors import StudentNotFound
 from .models import (
     DUAL_AFTER_INVITATION,
@@ -32,7 +33,8 @@ def visible_q(*, service: Service | None, round: Round | None, now, include_plac
     """The unplaced students of `round`'s track that `service` may see at `now`.
 
     Pairs with `students_visible_to` as Wagtail's `live_q()` pairs with `live()`. Rules 2-4
-    of DESIGN.md: nobody's placed student, not before `visible_from`, and the round's scope.
+    of DESIGN.md: nobody's placed student, not one the entry blackout still holds back (the
+    release read from the timetable now, `matching.blackout`), and the round's scope.
     Returns an always-false Q when no round is in force. `include_placed` drops rule 2 (only
     to tell a service that lost a race why its action was refused). With `service=None` the
     scope is read as "some service" (the operator's figures): 'preferred' needs any
@@ -41,9 +43,8 @@ def visible_q(*, service: Service | None, round: Round | None, now, include_plac
     if round is None:
         return Q(pk__in=[])
     through = Student.preferred_services.through
-    q = Q(school_year_id=round.school_year_id, track=round.track, anonymised_at__isnull=True) & Q(
-        visible_from__lte=now
-    )
+    q = Q(school_year_id=round.school_year_id, track=round.track, anonymised_at__isnull=True)
+    q &= released_q(school_year=round.school_year, track=round.track, now=now)
     if not include_placed:
         q &= ~Exists(Decision.objects.filter(student=OuterRef("pk"), status=Status.ACCEPTED))
     if round.scope not in (Scope.PREFERRED, Scope.PREFERRED_IN_PROVINCE):
@@ -79,7 +80,7 @@ def scope_shows(*, scope: str, preferred_province_ids: Iterable[int], province_i
 
 
 def visibility_round(
-    *, rounds: list[Round], visible_from, preferred_province_ids, province_id
+    *, rounds: list[Round], visible_from, preferred_province_ids, province_id, released=True
 ) -> Round | None:
     """The round from which a student was first visible to some service.
 
@@ -87,9 +88,10 @@ def visibility_round(
     (the latest round with starts_at <= t, as the services' screens do). If that round's
     scope shows the student to nobody — no preferred service, or none in the student's
     province while the scope is 'preferred in province' — the first later round whose scope
-    does. None when no round of the track would ever show it.
+    does. None when no round of the track would ever show it, or when the entry blackout
+    holds the student back with no release planned yet (`released=False`).
     """
-    if not rounds:
+    if not rounds or not released:
         return None
     moment = max(visible_from, rounds[0].starts_at) if visible_from else rounds[0].starts_at
     start = 0

@@ -42,19 +42,18 @@ def school_year_create_from_default(*, year: int) -> SchoolYear:
     """Create school year `year`-`year+1` with the default timetable of DESIGN.md, dates moved
     to that year at 12:00 Brussels time: rounds 1-3 for secondary and adult, the dual round,
     the placement-target milestone, and the entry blackout during round 1 (students entered
-    then become visible when round 3 starts)."""
+    then become visible when round 3 starts: the "zichtbaar vanaf" setting stays empty, so
+    the release follows round 3 wherever the operator moves it, matching.blackout)."""
     name = school_year_name(year)
     if SchoolYear.objects.filter(name=name).exists():
         raise DomainError(_("Schooljaar %(name)s bestaat al.") % {"name": name})
     round_1 = next(r for r in DEFAULT_ROUNDS if r[0] == 1 and Track.SECONDARY in r[2])
-    round_3 = next(r for r in DEFAULT_ROUNDS if r[0] == 3)
     school_year = SchoolYear(
         name=name,
         starts_on=dt.date(year, 6, 1),
         ends_on=dt.date(year + 1, 5, 31),
         entry_blackout_starts_at=at_noon(year, round_1[3]),
         entry_blackout_ends_at=at_noon(year, round_1[4]),
-        blackout_release_at=at_noon(year, round_3[3]),
     )
     school_year.full_clean()
     school_year.save()
@@ -130,5 +129,6 @@ def rounds_in_force(
         school_year=school_year, track__in=list(found), starts_at__lte=now
     ).order_by("-starts_at"):
         if found[round_.track] is None:
+            round_.school_year = school_year  # visibility reads its blackout: no query
             found[round_.track] = round_
     return found

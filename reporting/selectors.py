@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matching.blackout import Releases
 from matching.models import (
     Decision,
     Province,
@@ -54,7 +55,6 @@ BASE_FIELDS = [
     "municipality",
     "education",
     "registered_at",
-    "visible_from",
 ]
 
 
@@ -123,6 +123,7 @@ def export_chunks(
         for pk, name, province_id in Service.objects.values_list("pk", "name", "province_id")
     }
     rounds = rounds_by_track(school_year)
+    releases = Releases(school_year)
     track_labels = {value: str(label) for value, label in Track.choices}
     # str(round) translates the track label: once per export, not once per row.
     round_labels = {r.pk: str(r) for track_rounds in rounds.values() for r in track_rounds}
@@ -154,9 +155,14 @@ def export_chunks(
         for student in chunk:
             pk = student["pk"]
             own_preferred = preferred.get(pk, [])
+            held_back = releases.held_back(student["registered_at"])
+            visible_from = releases.visible_from(
+                registered_at=student["registered_at"], track=student["track"]
+            )
             visible_round = visibility_round(
                 rounds=rounds.get(student["track"], []),
-                visible_from=student["visible_from"],
+                visible_from=visible_from,
+                released=not held_back or visible_from is not None,
                 preferred_province_ids=[services[s][1] for s in own_preferred if s in services],
                 province_id=student["province_id"],
             )
@@ -173,7 +179,7 @@ def export_chunks(
                 student["municipality"],
                 student["education"],
                 student["registered_at"],
-                student["visible_from"],
+                visible_from,
                 round_labels[visible_round.pk] if visible_round else "",
                 ", ".join(sorted(services[s][0] for s in own_preferred if s in services)),
                 services[service_id][0] if service_id in services else "",

@@ -157,7 +157,6 @@ def _validate_row(
         school=school,
         school_year=school_year,
         registered_at=now,
-        visible_from=school_year.visible_from_for(now),
     )
     for key in SCALAR_FIELDS:
         if key in ("track", "requested_start", "requested_end", "hours"):

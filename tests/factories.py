@@ -129,7 +129,6 @@ class StudentFactory(factory.django.DjangoModelFactory):
     supervisor_email = factory.Sequence(lambda n: f"begeleider{n}@school.be")
     supervisor_phone = "03 987 65 43"
     registered_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
-    visible_from = factory.LazyAttribute(lambda o: o.registered_at)
 
     @factory.post_generation
     def preferred_services(obj, create, extracted, **kwargs):

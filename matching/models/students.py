@@ -120,7 +120,6 @@ class Student(models.Model):
     hours = models.PositiveSmallIntegerField(_("aantal stage-uren"), null=True, blank=True)
     remarks = models.TextField(_("opmerkingen"), blank=True)
     registered_at = models.DateTimeField(_("ingeschreven op"), default=timezone.now)
-    visible_from = models.DateTimeField(_("zichtbaar vanaf"), default=timezone.now)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -157,7 +156,7 @@ class Student(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["school_year", "track", "visible_from"], name="student_year_track_idx"
+                fields=["school_year", "track", "registered_at"], name="student_year_track_reg_idx"
             ),
             # One index per sort order of the students screens, so page N is an index scan
             # with a limit instead of a sort of every visible row (see docs/benchmarks.md).

@@ -39,7 +39,10 @@ class SchoolYear(models.Model):
         _("zichtbaar vanaf (inschrijving tijdens stop)"),
         null=True,
         blank=True,
-        help_text=_("Leerlingen ingegeven tijdens de inschrijfstop worden pas dan zichtbaar."),
+        help_text=_(
+            "Leerlingen ingegeven tijdens de inschrijfstop worden pas dan zichtbaar. Leeg: vanaf "
+            "de start van ronde 3, zoals het tijdspad die nu plant."
+        ),
     )
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
@@ -77,10 +80,6 @@ class SchoolYear(models.Model):
             errors["entry_blackout_ends_at"] = _(
                 "Geef zowel het begin als het einde van de inschrijfstop in."
             )
-        if self.entry_blackout_starts_at and not self.blackout_release_at:
-            errors["blackout_release_at"] = _(
-                "Geef in vanaf wanneer leerlingen uit de inschrijfstop zichtbaar worden."
-            )
         if errors:
             raise ValidationError(errors)
 
@@ -90,11 +89,8 @@ class SchoolYear(models.Model):
             and self.entry_blackout_starts_at <= when < self.entry_blackout_ends_at
         )
 
-    def visible_from_for(self, registered_at):
-        """When a student registered at `registered_at` becomes visible to services."""
-        if self.in_entry_blackout(registered_at):
-            return self.blackout_release_at
-        return registered_at
+    # When a student registered in the blackout becomes visible is read from the timetable
+    # at the moment of reading: matching.blackout (never stored on the student).
 
 
 class Round(models.Model):

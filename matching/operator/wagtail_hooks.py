@@ -292,7 +292,6 @@ class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "requested_end",
         "hours",
         "registered_at",
-        "visible_from",
     ]
     inspect_view_enabled = True
 

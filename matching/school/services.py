@@ -3,9 +3,10 @@ schoolimports, registers through the same rules).
 
 The rules of a student (national register number, postcode → municipality and province,
 track against the kind of school, the requested period) live in Student.clean; the entry
-blackout in SchoolYear.visible_from_for. These functions call them, whichever door the data
-came in by (the form, the import, a command), and add what only a school's action knows:
-which school year, who registered, duplicates, and that an accepted student is frozen.
+blackout in matching.blackout (read from the timetable when the student is read). These
+functions call them, whichever door the data came in by (the form, the import, a command),
+and add what only a school's action knows: which school year, who registered, duplicates,
+and that an accepted student is frozen.
 """
 
 from django.core.exceptions import ValidationError
@@ -86,8 +87,9 @@ def _save(student: Student) -> None:
 def student_register(*, school: School, user, data: dict, now=None) -> Student:
     """Register one student of `school` in the current school year.
 
-    Registering during the entry blackout is allowed: `visible_from` then becomes the
-    release date (SchoolYear.visible_from_for), and the caller warns the user. Raises
+    Registering during the entry blackout is allowed: the student then waits for the
+    release the timetable gives at reading time (matching.blackout), and the caller warns
+    the user. Raises
     DomainError without a current school year, ValidationError (per field) for bad data.
     """
     now = now or timezone.now()
@@ -96,7 +98,6 @@ def student_register(*, school: School, user, data: dict, now=None) -> Student:
         school=school,
         school_year=school_year,
         registered_at=now,
-        visible_from=school_year.visible_from_for(now),
         registered_by=user,
     )
     for name in SCALAR_FIELDS:

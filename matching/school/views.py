@@ -21,6 +21,7 @@ from wagtail import hooks
 
 from core.exports import export_response
 from core.http import set_no_store
+from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.memberships import school_for_user
 from matching.models import SchoolYear, Track
@@ -55,7 +56,13 @@ def page_context(title, **extra):
 def blackout_warning(school_year: SchoolYear | None, now) -> str:
     if school_year is None or not school_year.in_entry_blackout(now):
         return ""
-    release = formats.date_format(timezone.localtime(school_year.blackout_release_at), "j F Y H:i")
+    release = Releases(school_year).common_release()
+    if release is None:
+        return _(
+            "Opgelet: tijdens de inschrijfstop (ronde 1) ingegeven leerlingen worden pas "
+            "zichtbaar voor de diensten vanaf de start van ronde 3."
+        )
+    release = formats.date_format(timezone.localtime(release), "j F Y H:i")
     return _(
         "Opgelet: tijdens de inschrijfstop (ronde 1) ingegeven leerlingen worden pas zichtbaar "
         "voor de diensten vanaf %(date)s."
@@ -75,7 +82,8 @@ def students_index(request, school):
         school_selectors.students_of_school(school=school, school_year=school_year), **filters
     )
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("p"))
-    rows = [_row(student) for student in page.object_list]
+    releases = Releases(school_year)
+    rows = [_row(student, releases, now) for student in page.object_list]
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(
@@ -104,14 +112,19 @@ def extra_actions() -> list[dict]:
     return [action() for action in hooks.get_hooks(STUDENTS_ACTIONS_HOOK)]
 
 
-def _row(student):
+def _row(student, releases: Releases, now):
     acceptance = school_selectors.acceptance_of(student)
     return {
         "student": student,
         "track_label": TRACK_LABELS.get(student.track, student.track),
         "nrn": mask_nrn(student.national_register_number),
         "acceptance": acceptance,
-        "waiting": student.visible_from > timezone.now(),
+        "waiting": releases.waiting(
+            registered_at=student.registered_at, track=student.track, now=now
+        ),
+        "visible_from": releases.visible_from(
+            registered_at=student.registered_at, track=student.track
+        ),
     }
 
 
@@ -146,6 +159,7 @@ def students_export(request, school):
         school_selectors.students_of_school(school=school, school_year=school_year), **filters
     )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    releases = Releases(school_year)
 
     def rows():
         for student in students.iterator(chunk_size=1000):
@@ -162,7 +176,7 @@ def students_export(request, school):
                 ", ".join(m.name for m in student.transport_modes.all()),
                 ", ".join(s.name for s in student.preferred_services.all()),
                 student.registered_at,
-                student.visible_from,
+                releases.visible_from(registered_at=student.registered_at, track=student.track),
                 "ja" if acceptance else "nee",
                 acceptance.service.name if acceptance else "",
                 mentor.name if mentor else "",

@@ -62,7 +62,7 @@ def test_visibility_round_skips_a_round_that_shows_the_student_to_nobody(student
     for name, student in made.items():
         found = visibility_round(
             rounds=rounds,
-            visible_from=student.visible_from,
+            visible_from=student.registered_at,  # no entry blackout in this year
             preferred_province_ids=[s.province_id for s in student.preferred_services.all()],
             province_id=student.province_id,
         )

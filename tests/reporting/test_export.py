@@ -203,7 +203,6 @@ def _bulk_year(year, count: int):
                 municipality="Antwerpen",
                 province=province,
                 registered_at=NOW - dt.timedelta(days=70),
-                visible_from=NOW - dt.timedelta(days=70),
             )
             for i in range(count)
         ],

@@ -19,6 +19,11 @@ def population(year, rounds, frozen):
     s_ant = factories.ServiceFactory(province=ant)
     s_wvl = factories.ServiceFactory(province=wvl, postcode="8000")
     early = NOW - dt.timedelta(days=70)
+    # An entry blackout around ant_later's registration, released in three days.
+    year.entry_blackout_starts_at = NOW - dt.timedelta(days=11)
+    year.entry_blackout_ends_at = NOW - dt.timedelta(days=9)
+    year.blackout_release_at = NOW + dt.timedelta(days=3)
+    year.save()
     students = {
         "ant_pref": factories.StudentFactory(
             school_year=year, registered_at=early, preferred_services=[s_ant]
@@ -29,8 +34,7 @@ def population(year, rounds, frozen):
         "ant_nopref": factories.StudentFactory(school_year=year, registered_at=early),
         "ant_later": factories.StudentFactory(
             school_year=year,
-            registered_at=early,
-            visible_from=NOW + dt.timedelta(days=3),
+            registered_at=NOW - dt.timedelta(days=10),
             preferred_services=[s_ant],
         ),
         "wvl_pref": factories.StudentFactory(

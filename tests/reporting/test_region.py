@@ -115,7 +115,6 @@ def _bulk_students(year, province, count, start=0):
                 postcode="2000",
                 province=province,
                 registered_at=NOW - dt.timedelta(days=3),
-                visible_from=NOW,
             )
             for i in range(start, start + count)
         ]

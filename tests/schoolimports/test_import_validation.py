@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.models import School, Student
 from schoolimports import parsing as imports
@@ -328,7 +329,11 @@ def test_import_during_the_entry_blackout_delays_visibility(year, school, school
     year.save()
     job = run(school, school_user, csv_bytes([good_row(1)]))
     assert job.status == ImportJob.Status.DONE
-    assert Student.objects.get().visible_from == year.blackout_release_at
+    student = Student.objects.get()
+    assert Releases(year).waiting(registered_at=student.registered_at, track=student.track, now=now)
+    assert Releases(year).visible_from(
+        registered_at=student.registered_at, track=student.track
+    ) == (year.blackout_release_at)
 
 
 def test_postcode_fills_in_the_municipality_when_left_empty(year, school, school_user):

@@ -246,7 +246,8 @@ class Command(BaseCommand):
             item.save(update_fields=["starts_at", "ends_at"])
         school_year.entry_blackout_starts_at = moved(school_year.entry_blackout_starts_at)
         school_year.entry_blackout_ends_at = moved(school_year.entry_blackout_ends_at)
-        school_year.blackout_release_at = moved(school_year.blackout_release_at)
+        if school_year.blackout_release_at:
+            school_year.blackout_release_at = moved(school_year.blackout_release_at)
         school_year.starts_on = min(school_year.starts_on, school_year.starts_on + shift)
         school_year.ends_on = max(school_year.ends_on, school_year.ends_on + shift)
         school_year.save()
@@ -443,7 +444,6 @@ class Command(BaseCommand):
                     ]
                 ),
                 registered_at=registered,
-                visible_from=school_year.visible_from_for(registered),
                 import_key=key,
             )
             nearby = by_province.get(province) or services_

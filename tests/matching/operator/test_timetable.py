@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.models import Milestone, Round, SchoolYear, Scope, Track
 from matching.timetable import (
@@ -56,10 +57,25 @@ def test_default_timetable_has_placement_target_and_entry_blackout():
     assert (milestone.starts_at, milestone.ends_at) == (utc(2025, 9, 19, 10), utc(2025, 10, 7, 10))
     assert year.entry_blackout_starts_at == utc(2025, 6, 30, 10)
     assert year.entry_blackout_ends_at == utc(2025, 8, 15, 10)
-    assert year.blackout_release_at == utc(2025, 9, 19, 10)
+    # No copied date: the release follows round 3 of the timetable.
+    assert year.blackout_release_at is None
+    releases = Releases(year)
     # A student registered during round 1 becomes visible when round 3 starts.
-    assert year.visible_from_for(utc(2025, 7, 1, 9)) == utc(2025, 9, 19, 10)
-    assert year.visible_from_for(utc(2025, 8, 15, 10)) == utc(2025, 8, 15, 10)
+    for track in (Track.SECONDARY, Track.ADULT, Track.DUAL):
+        assert releases.visible_from(registered_at=utc(2025, 7, 1, 9), track=track) == utc(
+            2025, 9, 19, 10
+        )
+    assert releases.visible_from(registered_at=utc(2025, 8, 15, 10), track=Track.SECONDARY) == utc(
+        2025, 8, 15, 10
+    )
+    # Round 3 of adult moved: adult follows it; secondary keeps its own round 3.
+    Round.objects.filter(school_year=year, track=Track.ADULT, number=3).update(
+        starts_at=utc(2025, 9, 22, 10)
+    )
+    releases = Releases(year)
+    assert releases.release(Track.ADULT) == utc(2025, 9, 22, 10)
+    assert releases.release(Track.SECONDARY) == utc(2025, 9, 19, 10)
+    assert releases.common_release() is None
 
 
 def test_default_timetable_cannot_be_created_twice():

@@ -117,7 +117,6 @@ def _bulk_students(year, count):
                 municipality="Antwerpen",
                 province=antwerp,
                 registered_at=past,
-                visible_from=past,
             )
             for i in range(count)
         ],

@@ -1,4 +1,4 @@
-"""Visibility is computed from the clock, the rounds, visible_from, preferences, provinces
+"""Visibility is computed from the clock, the rounds, the entry blackout, preferences, provinces
 and placements (DESIGN.md, Visibility) — proven through the selector every screen uses."""
 
 import datetime as dt
@@ -35,7 +35,10 @@ def noon(month, day):
 @pytest.fixture
 def world(db):
     """Three secondary rounds (the default timetable) and one student per case."""
-    year = SchoolYearFactory()
+    # The default entry blackout (round 1); its release follows round 3 (no setting).
+    year = SchoolYearFactory(
+        entry_blackout_starts_at=noon(6, 30), entry_blackout_ends_at=noon(8, 15)
+    )
     for number, scope, start, end in (
         (1, Scope.PREFERRED_IN_PROVINCE, noon(6, 30), noon(8, 15)),
         (2, Scope.PREFERRED, noon(9, 5), noon(9, 19)),
@@ -55,7 +58,6 @@ def world(db):
 
     def student(name, **kwargs):
         kwargs.setdefault("registered_at", registered)
-        kwargs.setdefault("visible_from", kwargs["registered_at"])
         return StudentFactory(school_year=year, last_name=name, **kwargs)
 
     students = {
@@ -68,7 +70,6 @@ def world(db):
             "D",
             preferred_services=[us],
             registered_at=noon(7, 1),
-            visible_from=noon(9, 19),
         ),
         "accepted_by_us": student("E"),
         "accepted_by_them": student("F", preferred_services=[us]),
@@ -142,7 +143,7 @@ def test_student_accepted_by_another_service_is_unreachable_whatever_the_round(
         student_for_service(service=us, pk=students["accepted_by_them"].pk)
 
 
-def test_blackout_student_is_hidden_until_visible_from_even_in_scope(world):
+def test_blackout_student_is_hidden_until_round_3_even_in_scope(world):
     us, students = world
     # Round 2 (preferred): the blackout student names us but is not visible before round 3.
     with time_machine.travel(noon(9, 18), tick=False):
