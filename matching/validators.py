@@ -71,3 +71,48 @@ def mask_nrn(value: str) -> str:
     """Show only the last four digits of a national register number."""
     digits = normalize_nrn(value)
     return f"•••••••{digits[-4:]}" if len(digits) >= 4 else ""
+
+
+# Written forms ------------------------------------------------------------------------------
+# Exports write national register numbers and phone numbers in the forms people write them,
+# which spreadsheets keep as text (no leading 0 lost, no number reformatting).
+
+_PHONE_SEPARATORS = re.compile(r"[ ./()-]")
+# Zones with a one-digit area code (Brussels, Antwerp, Liège, Ghent): 0Z xxx xx xx.
+_ONE_DIGIT_ZONES = "2349"
+
+
+def format_nrn(value: str) -> str:
+    """A national register number as written on the identity card: 09.12.01-437.29.
+
+    python-stdnum's format; a value that is not 11 digits is given back as stored."""
+    digits = normalize_nrn(value)
+    if len(digits) != 11 or not digits.isdigit():
+        return (value or "").strip()
+    return nn.format(digits)
+
+
+def format_phone(value: str) -> str:
+    """A Belgian phone number in its usual written form, by the Belgian numbering plan.
+
+    Kept simple: +32 / 0032 become 0; a mobile number (04xx, 10 digits) is written
+    0470 12 34 56; a 9-digit number is a landline: one-digit zones (02 Brussels, 03 Antwerp,
+    04 Liège, 09 Ghent) 02 123 45 67, the other zones 050 12 34 56; 0800/0900 numbers
+    0800 12 345. Anything else (a foreign number, an odd length) is given back as stored."""
+    raw = (value or "").strip()
+    digits = _PHONE_SEPARATORS.sub("", raw)
+    if digits.startswith("+32"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0032"):
+        digits = "0" + digits[4:]
+    if not digits.isdigit() or not digits.startswith("0"):
+        return raw
+    if len(digits) == 10 and digits.startswith("04"):
+        return f"{digits[:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
+    if len(digits) != 9:
+        return raw
+    if digits[1:3] in ("80", "90") and digits[3] == "0":
+        return f"{digits[:4]} {digits[4:6]} {digits[6:]}"
+    if digits[1] in _ONE_DIGIT_ZONES:
+        return f"{digits[:2]} {digits[2:5]} {digits[5:7]} {digits[7:]}"
+    return f"{digits[:3]} {digits[3:5]} {digits[5:7]} {digits[7:]}"

@@ -28,6 +28,7 @@ from matching.models import (
 )
 from matching.selectors import rounds_by_track, status_counts, visibility_round, visible_q
 from matching.timetable import rounds_in_force
+from matching.validators import format_nrn, format_phone
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -43,6 +44,12 @@ PERSONAL_FIELDS = [
     ("supervisor_email", gettext_lazy("E-mailadres stagebegeleider")),
     ("supervisor_phone", gettext_lazy("Telefoon stagebegeleider")),
 ]
+# Personal fields written in their usual forms, which spreadsheets keep as text.
+WRITTEN_FORMS = {
+    "national_register_number": format_nrn,
+    "phone": format_phone,
+    "supervisor_phone": format_phone,
+}
 BASE_FIELDS = [
     "pk",
     "first_name",
@@ -189,7 +196,10 @@ def export_chunks(
             ]
             row += [student_counts.get(status.value, 0) for status in STATUS_COLUMNS]
             if with_personal_data:
-                row += [student[name] for name, _label in PERSONAL_FIELDS]
+                row += [
+                    WRITTEN_FORMS[name](student[name]) if name in WRITTEN_FORMS else student[name]
+                    for name, _label in PERSONAL_FIELDS
+                ]
             out.rows.append(row)
         yield out
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from tests import factories
+from tests.soffice import libreoffice  # noqa: F401  (fixture)
 
 
 def _require(flag: str, why: str):

@@ -28,7 +28,7 @@ from matching.models import SchoolYear, Track
 from matching.school import selectors as school_selectors
 from matching.school import services as school_services
 from matching.school.forms import RemarksForm, StudentFilterForm, StudentForm
-from matching.validators import mask_nrn
+from matching.validators import format_phone, mask_nrn
 
 PAGE_SIZE = 100
 TRACK_LABELS = dict(Track.choices)
@@ -180,7 +180,7 @@ def students_export(request, school):
                 "ja" if acceptance else "nee",
                 acceptance.service.name if acceptance else "",
                 mentor.name if mentor else "",
-                mentor.phone if mentor else "",
+                format_phone(mentor.phone) if mentor else "",
                 mentor.email if mentor else "",
                 acceptance.period_start if acceptance else None,
                 acceptance.period_end if acceptance else None,

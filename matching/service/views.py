@@ -31,6 +31,7 @@ from matching.models import (
 )
 from matching.service.forms import PAGE_SIZES, StatusForm, StudentFilterForm
 from matching.timetable import year_and_round_in_force
+from matching.validators import format_nrn, format_phone
 
 TRACK_SLUGS = {
     Track.SECONDARY: "secondary",
@@ -358,11 +359,11 @@ def _export_row(student, *, service, personal: bool) -> list:
     ]
     if personal:
         row += [
-            student.national_register_number,
+            format_nrn(student.national_register_number),
             student.email,
-            student.phone,
+            format_phone(student.phone),
             student.supervisor_email,
-            student.supervisor_phone,
+            format_phone(student.supervisor_phone),
         ]
     else:
         row += ["", "", "", "", ""]
