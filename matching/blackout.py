@@ -58,6 +58,7 @@ def release_subquery(*, school_year_id: int, track: str) -> Subquery:
     the student row: PostgreSQL runs it once per query (an InitPlan), not once per row."""
     return Subquery(
         SchoolYear.objects.filter(pk=school_year_id)
+        .order_by()
         .annotate(release=release_expression(track))
         .values("release")[:1],
         output_field=DateTimeField(),
@@ -92,6 +93,7 @@ class Releases:
         if school_year is not None and school_year.entry_blackout_starts_at:
             row = (
                 SchoolYear.objects.filter(pk=school_year.pk)
+                .order_by()
                 .annotate(**{f"r_{t}": release_expression(t) for t in Track.values})
                 .values(*(f"r_{t}" for t in Track.values))
                 .first()

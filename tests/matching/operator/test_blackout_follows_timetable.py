@@ -18,8 +18,8 @@ from matching.models import Round, Track
 from matching.timetable import school_year_create_from_default
 from notifications.services import undecided_counts
 from tests import factories
-from tests.reporting.helpers import operator
 from tests.logins import make_service_user
+from tests.reporting.helpers import operator
 
 pytestmark = pytest.mark.django_db
 
