@@ -5,6 +5,7 @@ import pytest
 
 from core.exports import read_csv_bytes
 from matching.models import PersonalDataAccess, Status, Track
+from matching.validators import format_nrn, format_phone
 from tests.factories import DecisionFactory, StudentFactory
 
 NRN_COLUMN = "Rijksregisternummer"
@@ -24,10 +25,13 @@ def student(open_round, service):
 def secrets_of(student):
     return [
         student.national_register_number,
+        format_nrn(student.national_register_number),  # as the exports write it
         student.email,
         student.phone,
+        format_phone(student.phone),
         student.supervisor_email,
         student.supervisor_phone,
+        format_phone(student.supervisor_phone),
     ]
 
 
@@ -129,7 +133,8 @@ def test_export_fills_personal_columns_only_for_invited_or_accepted_rows_and_log
     table = read_csv_bytes(b"".join(accepted_tab.streaming_content))
     header, rows = table[0], table[1:]
     assert [row[0] for row in rows] == ["Aanvaard"]
-    assert rows[0][header.index(NRN_COLUMN)] == ours.national_register_number
+    # In its written form (09.12.01-437.29), which spreadsheets keep as text.
+    assert rows[0][header.index(NRN_COLUMN)] == format_nrn(ours.national_register_number)
     assert rows[0][header.index("E-mailadres stagebegeleider")] == ours.supervisor_email
     log = PersonalDataAccess.objects.get()
     assert (log.student_id, log.user_id, log.service_id, log.context) == (
