@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from matching.models import Round, Track
+from matching.selectors import undecided_counts
 from matching.timetable import school_year_create_from_default
-from notifications.services import undecided_counts
 from tests import factories
 from tests.logins import make_service_user
 from tests.reporting.helpers import operator
