@@ -154,6 +154,8 @@ class UserSession(models.Model):
     )
     session_key = models.CharField(max_length=40)
     signed_in_at = models.DateTimeField(default=timezone.now)
+    # The sign-in before this one: the service dashboard counts what is new since then.
+    previous_signed_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("actieve sessie")

@@ -266,6 +266,12 @@ def session_register(*, user, session_key: str) -> None:
 
     `session_key` is the sign-in's own id stored in its session, not Django's session key,
     which rotates on a password change."""
+    previous = UserSession.objects.filter(user=user).values_list("signed_in_at", flat=True).first()
     UserSession.objects.update_or_create(
-        user=user, defaults={"session_key": session_key, "signed_in_at": timezone.now()}
+        user=user,
+        defaults={
+            "session_key": session_key,
+            "signed_in_at": timezone.now(),
+            "previous_signed_in_at": previous,
+        },
     )

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from . import env
 
-MEASUREMENTS = ["list", "detail", "race", "export", "xlsx", "mailing", "rush"]
+MEASUREMENTS = ["list", "detail", "live", "race", "export", "xlsx", "mailing", "rush"]
 
 
 def parse(argv=None):
@@ -119,7 +119,7 @@ def _run(args, server_kind: str) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import data, measure, report, rush, xlsx_ab
+    from . import data, live, measure, report, rush, xlsx_ab
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -147,6 +147,7 @@ def _run(args, server_kind: str) -> int:
     steps = {
         "list": lambda c: measure.measure_list_pages(c) + measure.measure_list_vs_django_admin(c),
         "detail": measure.measure_detail_page,
+        "live": live.measure_live_updates,
         "race": measure.measure_accept_race,
         "export": measure.measure_export,
         "xlsx": xlsx_ab.measure_xlsx_writers,

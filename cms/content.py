@@ -150,6 +150,9 @@ SERVICES_BODY = [
         "<li>postcode: de volledige postcode, of enkel de eerste twee cijfers voor een hele "
         "regio (bijvoorbeeld 30 voor de streek rond Leuven);</li>"
         "<li>vervoersmiddel (ook hier mag je er meerdere kiezen).</li></ul>"
+        "<p>Een postcode heeft vier cijfers, of twee voor een regio. Tik je iets anders, dan "
+        "staat er een foutmelding naast het veld en toont de tool geen lijst tot je de "
+        "filter verbetert.</p>"
         "<p>Klik op een kolomtitel om te sorteren op naam, postcode of datum van inschrijving. "
         "Zonder keuze staat de lijst op provincie, postcode en familienaam. Met <b>Meer "
         "info</b> open je de volledige aanvraag.</p>"
@@ -158,6 +161,35 @@ SERVICES_BODY = [
     paragraph(
         "<p>Bij elke leerling leg je vast wat jullie beslist hebben. Zolang je niets kiest, "
         "staat de leerling op <i>Onbeslist</i>.</p>"
+        "<p>Je kiest de status rechtstreeks in de lijst en klikt op <b>Opslaan</b>. Alleen "
+        "die rij wordt bijgewerkt, samen met de aantallen in de tabbladen: de pagina laadt "
+        "niet opnieuw en je blijft op dezelfde plaats in de lijst.</p>"
+    ),
+    steps(
+        "Een leerling aanvaarden vanuit de lijst",
+        [
+            (
+                "Kies Aanvaard in de keuzelijst van de leerling",
+                "<p>Onder de keuzelijst verschijnen stagementor, start, einde en notitie. De "
+                "tool vult in wat kan: heeft jullie dienst één contactpersoon, dan staat die "
+                "al gekozen; anders staat de mentor die jij het laatst koos bovenaan en "
+                "gekozen. De stageperiode is de gewenste periode die de school opgaf.</p>",
+            ),
+            (
+                "Controleer en klik op Opslaan",
+                "<p>Kloppen de voorstellen, dan ben je na twee klikken klaar. Ontbreekt er "
+                "iets of ligt het einde voor de start, dan zegt de tool in de rij zelf welke "
+                "leerling en welk veld het is; alles wat je invulde blijft staan.</p>",
+            ),
+        ],
+    ),
+    callout(
+        "info",
+        "De lijst blijft bij",
+        "<p>Zolang de lijst openstaat, kijkt de tool om de paar seconden of een andere dienst "
+        "intussen een leerling aanvaardde. Zo'n leerling wordt in de lijst gemarkeerd als "
+        "niet meer beschikbaar en de aantallen in de tabbladen passen zich aan, zonder dat "
+        "je de pagina moet vernieuwen.</p>",
     ),
     heading("Secundair onderwijs en volwassenenonderwijs", "h3"),
     paragraph(
@@ -190,8 +222,15 @@ SERVICES_BODY = [
         "dezelfde leerling net vóór jou, dan meldt de tool dat de leerling niet meer vrij is "
         "en verandert er niets. De andere statussen kunnen meerdere diensten tegelijk "
         "geven.</p>"
-        "<p>Per vergissing aanvaard? Kies een andere status. De leerling komt dan opnieuw vrij "
-        "voor andere diensten.</p>"
+        "<p>Was een andere dienst je net voor, dan zie je dat meteen op de pagina waar je "
+        "terechtkomt: in de lijst staat de leerling als intussen geplaatst, en vanuit "
+        "<b>Meer info</b> krijg je de melding in plaats van de aanvraag. Welke dienst de "
+        "leerling aanvaardde, toont de tool niet.</p>"
+        "<p>Per vergissing aanvaard? Kies een andere status en klik op <b>Opslaan</b>. De "
+        "tool vraagt eerst om te bevestigen en zegt wat er gebeurt: de school krijgt een "
+        "mail, de mentor en stageperiode worden gewist en de leerling komt opnieuw vrij voor "
+        "andere diensten. In de geschiedenis bij <b>Meer info</b> staat wie de aanvaarding "
+        "introk en wanneer.</p>"
     ),
     heading("Persoonsgegevens"),
     callout(
@@ -213,6 +252,14 @@ SERVICES_BODY = [
         "Bewaar exports veilig",
         "<p>Een export kan persoonsgegevens bevatten. Bewaar het bestand niet langer dan "
         "nodig en stuur het niet door buiten je dienst.</p>",
+    ),
+    heading("Je startpagina"),
+    paragraph(
+        "<p>Na het aanmelden zie je per type leerling hoeveel leerlingen je nu ziet, hoeveel "
+        "daarvan nog onbeslist zijn, hoeveel er nieuw zijn sinds je vorige aanmelding en "
+        "hoeveel jullie dienst aanvaardde. Daaronder staat welke ronde loopt en wanneer de "
+        "volgende opent, en hoe je de helpdesk bereikt. De link naar de handleiding brengt "
+        "je naar deze pagina.</p>"
     ),
     heading("Hulp nodig?"),
     paragraph(
@@ -361,8 +408,8 @@ FAQ_BODY = [
     ),
     question(
         "Kan ik een aanvaarding ongedaan maken?",
-        "<p>Ja, kies een andere status. De leerling komt dan opnieuw vrij voor andere "
-        "diensten.</p>",
+        "<p>Ja, kies een andere status en bevestig. De school krijgt daarover een mail en de "
+        "leerling komt opnieuw vrij voor andere diensten.</p>",
     ),
     question(
         "Wat betekent Niet opgedaagd/gestopt?",

@@ -1,7 +1,7 @@
 """The mails the matching domain decides: the round mailings (a round starts or ends),
-the daily reminder of undecided students and the notice to a school that one of its
-students was accepted. They go out through the outbox (notifications.services); the texts
-are notifications' mail templates."""
+the daily reminder of undecided students and the notices to a school that one of its
+students was accepted or that an acceptance was taken back. They go out through the
+outbox (notifications.services); the texts are notifications' mail templates."""
 
 import datetime as dt
 
@@ -173,6 +173,35 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
         outbox_queue(
             to=email,
             template_key="student_accepted_school",
+            context={**context, "naam": name},
+            student=student,
+            enqueue=False,
+        )
+        for email, name in recipients
+    ]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: outbox_enqueue(ids))
+    return rows
+
+
+def notify_school_of_withdrawal(decision: Decision) -> list[Outbox]:
+    """Tell the school that `decision`'s service took back its acceptance. Call inside the
+    withdrawing transaction: a rolled-back change mails nobody (the outbox row goes too)."""
+    student = decision.student
+    school = student.school
+    context = {
+        "school": school.name,
+        "leerling": student.full_name,
+        "dienst": decision.service.name,
+    }
+    logins = school_logins(school_ids=[school.pk])
+    recipients = [(row.user.email, _name(row.user)) for row in logins]
+    if not recipients and school.email:
+        recipients = [(school.email, school.name)]
+    rows = [
+        outbox_queue(
+            to=email,
+            template_key="student_withdrawn_school",
             context={**context, "naam": name},
             student=student,
             enqueue=False,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .errors import DomainError, StudentNotFound
-from .mailings import notify_school_of_acceptance
+from .mailings import notify_school_of_acceptance, notify_school_of_withdrawal
 from .models import (
     ContactPerson,
     Decision,
@@ -175,6 +175,9 @@ def decision_set_status(
         if status == Status.ACCEPTED:
             # Written to the outbox in this transaction: a rolled-back accept mails nobody.
             notify_school_of_acceptance(decision)
+        elif previous == Status.ACCEPTED:
+            # Taking back an acceptance: the school hears of it the same way.
+            notify_school_of_withdrawal(decision)
     return decision
 
 

@@ -28,4 +28,5 @@ for _model in (Student, Decision, StatusChange, PersonalDataAccess):
 
 from .operator import wagtail_hooks as operator_hooks  # noqa: E402, F401
 from .school import wagtail_hooks as school_hooks  # noqa: E402, F401
+from .service import dashboard as service_dashboard  # noqa: E402, F401
 from .service import wagtail_hooks as service_hooks  # noqa: E402, F401

@@ -124,4 +124,18 @@ Meer details vind je na aanmelden op {{ site_url }}.
 """
         + SIGNATURE,
     ),
+    "student_withdrawn_school": (
+        "Aanvaarding ingetrokken (aan de school)",
+        "naam, school, leerling, dienst, site_url",
+        "Stagematching: {{ dienst }} trok de aanvaarding van {{ leerling }} in",
+        """Beste {{ naam }},
+
+{{ dienst }} heeft de aanvaarding van {{ leerling }} ({{ school }}) ingetrokken.
+De leerling heeft dus geen stageplaats meer bij deze dienst en is opnieuw zichtbaar voor
+de andere diensten volgens de lopende ronde.
+
+Meer details vind je na aanmelden op {{ site_url }}.
+"""
+        + SIGNATURE,
+    ),
 }

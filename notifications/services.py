@@ -25,7 +25,12 @@ RETRY_GRACE = dt.timedelta(minutes=2)
 ENQUEUE_BATCH = 500
 # Mails whose text holds a sign-in secret or a student's personal data: once sent, only
 # the fact that they were sent is kept.
-REDACT_AFTER_SENDING = {"accounts_invitation", "accounts_password_reset", "student_accepted_school"}
+REDACT_AFTER_SENDING = {
+    "accounts_invitation",
+    "accounts_password_reset",
+    "student_accepted_school",
+    "student_withdrawn_school",
+}
 REDACTED = gettext_lazy("(inhoud verwijderd na verzending)")
 # Delivery attempts of one row (over all tasks and sweeps) before it is marked failed.
 MAX_ATTEMPTS = 6

@@ -5,23 +5,20 @@ matching.services; a student outside the service's reach is a 404 whatever the U
 
 from functools import wraps
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core.exports import export_response
 from core.http import set_no_store
-from matching import selectors, services
-from matching.errors import DomainError
+from matching import selectors, services, workspace_selectors
+from matching.errors import StudentNotFound
 from matching.memberships import service_for_user
 from matching.models import (
     Decision,
@@ -29,7 +26,7 @@ from matching.models import (
     Status,
     Track,
 )
-from matching.service.forms import PAGE_SIZES, StatusForm, StudentFilterForm
+from matching.service.forms import PAGE_SIZES, StudentFilterForm
 from matching.timetable import year_and_round_in_force
 from matching.validators import format_nrn, format_phone
 
@@ -46,6 +43,7 @@ TRACK_TITLES = {
 TRACK_ICONS = {Track.SECONDARY: "group", Track.ADULT: "clipboard-list", Track.DUAL: "tasks"}
 STATUS_LABELS = dict(Status.choices)
 EXPORT_CHUNK = 2000
+TYPED_FILTERS = ("q", "postcode")
 
 
 def current_service(request):
@@ -148,8 +146,14 @@ def _sort_links(form, list_url: str, order: str) -> dict:
 def students_list(request, service, track):
     track = _track(track)
     now = timezone.now()
+    from matching.service import workspace
+
     form = StudentFilterForm(request.GET)
-    filters = form.to_filters()
+    # A refused typed filter (postcode "8", "abcd") is said beside its field and nothing is
+    # shown as if filtered: no rows, and the tab counts of the unfiltered lists. (A tampered
+    # choice value still counts as "no filter" for that field.)
+    filter_error = any(name in form.errors for name in TYPED_FILTERS)
+    filters = StudentFilterForm({}).to_filters() if filter_error else form.to_filters()
     tab = form.current_tab
     # One look-up of the school year and the round in force, shared by tabs and banner.
     school_year, current_round = year_and_round_in_force(track=track, now=now)
@@ -159,7 +163,18 @@ def students_list(request, service, track):
     )
     paginator = Paginator(queryset, form.page_size)
     page = paginator.get_page(request.GET.get("p"))
-    rows = _rows(service, page.object_list)
+    rows = [] if filter_error else _rows(service, page.object_list)
+    mentors, default_mentor = workspace_selectors.mentors_for_login(
+        service=service, user=request.user
+    )
+    retries = workspace.pop_retries(request)
+    for row in rows:
+        workspace.decorate_row(
+            row,
+            mentors=mentors,
+            default_mentor_id=default_mentor,
+            retry=retries.get(str(row.student.pk)),
+        )
 
     other = "accepted" if tab == "open" else "open"
     other_base = (
@@ -195,8 +210,11 @@ def students_list(request, service, track):
         "form": form,
         "page": page,
         "rows": rows,
-        "mentors": list(selectors.mentors_of(service)),
+        "mentors": mentors,
         "round": current_round,
+        "filter_error": filter_error,
+        "live_url": workspace.live_url(track) + form.querystring(),
+        "live_interval": workspace.LIVE_INTERVAL_SECONDS,
         "list_url": list_url,
         "current_url": current_url,
         "page_links": [
@@ -224,7 +242,25 @@ def students_list(request, service, track):
 
 @service_required
 def student_detail(request, service, pk):
-    student = selectors.student_for_service(service=service, pk=pk)
+    from matching.service import workspace
+
+    try:
+        student = selectors.student_for_service(service=service, pk=pk)
+    except StudentNotFound:
+        # Lost the race (or placed since the list was opened): say so, never a 404. Only
+        # the fact and the name the list showed; no personal data, not who won.
+        student = workspace_selectors.placed_meanwhile(service=service, pk=pk)
+        if student is None:
+            raise
+        context = {
+            "student": student,
+            "track_title": TRACK_TITLES[student.track],
+            "header_icon": TRACK_ICONS[student.track],
+            "page_title": student.full_name,
+            "message": services.ALREADY_PLACED,
+            "back_url": _safe_next(request, request.GET.get("next"), _list_url(student.track)),
+        }
+        return TemplateResponse(request, "matching/service/student_placed.html", context)
     student = selectors.student_detail(pk=student.pk)
     decision = selectors.decision_of(service=service, student=student)
     status = decision.status if decision else Status.UNDECIDED
@@ -238,8 +274,25 @@ def student_detail(request, service, pk):
         )
     history = selectors.status_history(service=service, student=student)
     back = _safe_next(request, request.GET.get("next"), _list_url(student.track))
+    mentors, default_mentor = workspace_selectors.mentors_for_login(
+        service=service, user=request.user
+    )
+    student.own_status = decision.status if decision else None
+    row = workspace.decorate_row(
+        Row(
+            student,
+            service=service,
+            invited=student.track == Track.DUAL
+            and selectors.has_invited(service=service, student=student),
+            decision=decision,
+        ),
+        mentors=mentors,
+        default_mentor_id=default_mentor,
+        retry=workspace.pop_retries(request).get(str(student.pk)),
+    )
     context = {
         "service": service,
+        "row": row,
         "student": student,
         "track": student.track,
         "track_title": TRACK_TITLES[student.track],
@@ -263,44 +316,13 @@ def student_detail(request, service, pk):
             (value, _status_label(value))
             for value in selectors.allowed_statuses(service=service, student=student)
         ],
-        "mentors": list(selectors.mentors_of(service)),
+        "mentors": mentors,
         "back_url": back,
         "current_url": request.get_full_path(),
         "is_dual": student.track == Track.DUAL,
         "accepted_value": Status.ACCEPTED,
     }
     return TemplateResponse(request, "matching/service/student_detail.html", context)
-
-
-@require_POST
-@service_required
-def student_status(request, service, pk):
-    form = StatusForm(request.POST, mentors=selectors.mentors_of(service))
-    back = _safe_next(request, request.POST.get("next"), reverse("wagtailadmin_home"))
-    if not form.is_valid():
-        messages.error(request, form.first_error())
-        return redirect(back)
-    data = form.cleaned_data
-    try:
-        decision = services.decision_set_status(
-            service=service,
-            student_id=pk,
-            status=data["status"],
-            user=request.user,
-            mentor=data.get("mentor"),
-            period_start=data.get("period_start"),
-            period_end=data.get("period_end"),
-            note=data.get("note") or "",
-        )
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s: status gewijzigd naar “%(status)s”.")
-            % {"name": decision.student.full_name, "status": _status_label(decision.status)},
-        )
-    return redirect(back)
 
 
 EXPORT_HEADER = [

@@ -32,6 +32,7 @@ from matching import selectors
 from matching.memberships import service_for_user
 from matching.models import ContactPerson, Track
 from matching.service import views as views_service
+from matching.service import workspace as views_service_workspace
 from matching.service.forms import ContactPersonForm
 from matching.services import contact_person_save
 
@@ -230,8 +231,13 @@ def register_service_urls():
         ),
         path(
             "service/student/<int:pk>/status/",
-            views_service.student_status,
+            views_service_workspace.student_status,
             name="service_student_status",
+        ),
+        path(
+            "service/students/<str:track>/live/",
+            views_service_workspace.students_live,
+            name="service_students_live",
         ),
     ]
 

@@ -465,6 +465,14 @@ def world(db, settings, tmp_path):
             "B's placed student detail",
             reverse("service_student_detail", args=[placed_b.pk]),
             {"service_b"},
+            # Another service that could have seen the student gets "placed meanwhile"
+            # (200, the name only): the request itself must not show.
+            secret=placed_b.school.name,
+        ),
+        get(
+            "live list",
+            reverse("service_students_live", args=["secondary"]) + f"?ids={open_student.pk}",
+            SERVICES,
         ),
         get("contact persons", reverse("contact-persons:index"), {"operator", *SERVICES}),
         get(
@@ -748,7 +756,10 @@ def test_model_permissions_given_by_mistake_widen_nothing(world):
         reverse("wagtailusers_users:edit", args=[world["users"]["operator"].pk]),
         "/admin/groups/",
     ):
-        outcome, response = _outcome(client, Case(url, url, NOBODY))
+        # B's placed student: service A could have seen it, so it gets "placed meanwhile"
+        # (the name only); the request itself must not show.
+        secret = world["placed_b"].school.name if "/service/student/" in url else None
+        outcome, response = _outcome(client, Case(url, url, NOBODY, secret=secret))
         assert outcome == "denied", f"{url} answered {response.status_code}"
     listing = client.get(reverse("contact-persons:index"))
     assert world["contact_b"].name not in listing.content.decode()

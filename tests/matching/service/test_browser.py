@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from matching.models import Decision, Province, Status
 from tests.conftest import browser_login, screenshot
@@ -110,10 +111,11 @@ def test_accept_with_mentor_and_period_then_meer_info_shows_personal_data(
     row.locator("input[name=note]").fill("Start maandag om 9 uur")
     screenshot(page, "workspace-list-accepting")
     row.locator("button[type=submit]").click()
-    page.wait_for_selector(".messages .success")
-    assert "Aanvaard" in page.locator(".messages").inner_text()
+    notice = page.locator("tr", has_text="Fransen").get_by_test_id("row-notice")
+    notice.wait_for()
+    assert "Aanvaard" in notice.inner_text()
     assert "q=Fransen" in page.url
-    assert page.get_by_test_id("count-accepted").inner_text() == "1"
+    expect(page.get_by_test_id("count-accepted")).to_have_text("1")
 
     decision = Decision.objects.get(service=service, status=Status.ACCEPTED)
     assert decision.mentor.name == "Mentor An De Wit"
@@ -145,11 +147,16 @@ def test_second_service_accepting_the_same_student_sees_the_dutch_error(
         row.locator("input[name=period_end]").fill("2025-11-28")
         row.locator("button[type=submit]").click()
 
+    # The other list must not learn of it before the click (the live list's own test).
+    other.evaluate(
+        "document.querySelector('[data-controller~=sm-live]').removeAttribute('data-controller')"
+    )
     accept(page, "Mentor An De Wit")
-    page.wait_for_selector(".messages .success")
+    page.locator("tr", has_text="Kaya").get_by_test_id("row-notice").wait_for()
     accept(other, "Mentor Bart Smet")
-    other.wait_for_selector(".messages .error")
-    error = other.locator(".messages").inner_text()
+    lost = other.locator("tr", has_text="Kaya").get_by_test_id("row-placed")
+    lost.wait_for()
+    error = lost.inner_text()
     assert "Deze leerling werd intussen door een andere dienst aanvaard." in error
     assert "Zorg Antwerpen" not in error
     screenshot(other, "workspace-race-lost")

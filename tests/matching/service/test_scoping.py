@@ -21,8 +21,18 @@ def placed_elsewhere(open_round, other_service):
     return student
 
 
-def test_guessing_a_student_accepted_by_another_service_is_404(service_client, placed_elsewhere):
-    assert service_client.get(f"/admin/service/student/{placed_elsewhere.pk}/").status_code == 404
+def test_a_student_accepted_by_another_service_is_shown_as_placed_meanwhile(
+    service_client, placed_elsewhere
+):
+    # A student this service could see but for the placement: the race message, never a 404,
+    # and nothing of the request or of the winner.
+    response = service_client.get(f"/admin/service/student/{placed_elsewhere.pk}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Deze leerling werd intussen door een andere dienst aanvaard." in body
+    assert placed_elsewhere.school.name not in body
+    for decision in placed_elsewhere.decisions.all():
+        assert decision.service.name not in body
     assert service_client.get("/admin/service/student/999999/").status_code == 404
 
 

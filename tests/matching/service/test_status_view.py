@@ -1,5 +1,6 @@
-"""Status changes in place: the view calls decision_set_status, shows its Dutch error through
-messages and redirects back to the same filtered page (post/redirect/get)."""
+"""Status changes, plain form: the view calls decision_set_status, shows its Dutch message
+(naming the student and the field) through messages and redirects back to the same filtered
+page, at the row (post/redirect/get). The in-place (JSON) answers: test_inplace.py."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -41,7 +42,7 @@ def test_accept_with_mentor_and_period_redirects_back_to_filtered_page(
         **PERIOD,
     )
     assert response.status_code == 302
-    assert response["Location"] == LIST + "?q=x&order=name"
+    assert response["Location"] == LIST + f"?q=x&order=name#s-{student.pk}"
     decision = Decision.objects.get(service=service, student=student)
     assert (decision.status, decision.mentor, str(decision.period_start)) == (
         Status.ACCEPTED,
@@ -61,14 +62,19 @@ def test_accept_with_mentor_and_period_redirects_back_to_filtered_page(
 def test_accept_without_mentor_shows_dutch_error_and_changes_nothing(service_client, student):
     response = post_status(service_client, student, Status.ACCEPTED, **PERIOD)
     assert response.status_code == 302
-    assert "Kies een stagementor om de leerling te aanvaarden." in message_texts(response)
+    name = f"{student.last_name}, {student.first_name}"
+    assert message_texts(response) == [
+        f"{name} — Stagementor: Kies een stagementor om de leerling te aanvaarden."
+    ]
     assert not Decision.objects.exists()
 
 
 def test_mentor_of_another_service_is_refused(service_client, student, other_service):
     theirs = ContactPersonFactory(service=other_service)
     response = post_status(service_client, student, Status.ACCEPTED, mentor=theirs.pk, **PERIOD)
-    assert "Kies een stagementor van uw eigen dienst." in message_texts(response)
+    (text,) = message_texts(response)
+    assert text.endswith("— Stagementor: Kies een stagementor van uw eigen dienst.")
+    assert student.last_name in text
     assert not Decision.objects.exists()
 
 
@@ -79,6 +85,7 @@ def test_accepting_a_student_another_service_just_accepted_shows_the_race_messag
     response = post_status(service_client, student, Status.ACCEPTED, mentor=mentor.pk, **PERIOD)
     assert response.status_code == 302
     assert message_texts(response) == [
+        f"{student.last_name}, {student.first_name}: "
         "Deze leerling werd intussen door een andere dienst aanvaard."
     ]
     assert other_service.name not in " ".join(message_texts(response))
@@ -88,7 +95,7 @@ def test_accepting_a_student_another_service_just_accepted_shows_the_race_messag
 
 def test_taking_back_an_acceptance_releases_the_student(service_client, student, mentor, service):
     post_status(service_client, student, Status.ACCEPTED, mentor=mentor.pk, **PERIOD)
-    post_status(service_client, student, Status.UNDECIDED)
+    post_status(service_client, student, Status.UNDECIDED, confirm="1")
     decision = Decision.objects.get(service=service, student=student)
     assert decision.status == Status.UNDECIDED and decision.mentor is None
     assert [c.to_status for c in StatusChange.objects.order_by("pk")] == [
@@ -101,7 +108,7 @@ def test_unsafe_next_falls_back_to_admin(service_client, student):
     response = post_status(
         service_client, student, Status.NOT_ACCEPTED, next_url="https://evil.example/"
     )
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == f"/admin/#s-{student.pk}"
 
 
 def test_status_view_refuses_get(service_client, student):
@@ -118,9 +125,10 @@ def test_dual_status_after_invitation_is_refused_before_inviting(
     service_client, dual_student, status, service
 ):
     response = post_status(service_client, dual_student, status, next_url="/admin/")
-    assert message_texts(response) == [
-        "Deze status kan pas gekozen worden nadat uw dienst de leerling uitnodigde."
-    ]
+    (text,) = message_texts(response)
+    assert text.endswith(
+        "— Status: Deze status kan pas gekozen worden nadat uw dienst de leerling uitnodigde."
+    )
     assert not Decision.objects.filter(service=service).exists()
 
 
@@ -139,14 +147,15 @@ def test_dual_accept_allowed_after_inviting_with_a_note(service_client, dual_stu
     assert decision.status == Status.ACCEPTED and decision.note == "Gesprek ok"
     assert not any("pas gekozen" in text for text in message_texts(response))
     # Once invited, the later statuses stay available even after a step back.
-    post_status(service_client, dual_student, Status.NOT_INVITED, next_url="/admin/")
+    post_status(service_client, dual_student, Status.NOT_INVITED, next_url="/admin/", confirm="1")
     post_status(service_client, dual_student, Status.NO_SHOW, next_url="/admin/")
     assert Decision.objects.get(service=service, student=dual_student).status == Status.NO_SHOW
 
 
 def test_secondary_student_refuses_dual_only_status(service_client, student):
     response = post_status(service_client, student, Status.INVITED)
-    assert message_texts(response) == ["Deze status bestaat niet voor dit type leerling."]
+    (text,) = message_texts(response)
+    assert text.endswith("— Status: Deze status bestaat niet voor dit type leerling.")
 
 
 def test_dual_list_offers_accept_only_after_invitation(service_client, dual_student, service):

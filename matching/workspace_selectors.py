@@ -1,0 +1,213 @@
+"""Reads of the service workspace beyond the lists themselves: safe defaults for an
+acceptance, the live list's state, and the service dashboard's figures.
+
+Every student read still goes through matching.selectors (visibility from the clock)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from . import selectors
+from .models import ContactPerson, Decision, Round, Status, StatusChange, Student, Track
+from .timetable import year_and_round_in_force
+
+
+def mentors_for_login(*, service, user) -> tuple[list[ContactPerson], int | None]:
+    """The service's mentors with the one this login chose last first, and the mentor to
+    preselect: the only one, or else the one this login chose last (one query)."""
+    mentors = list(
+        selectors.mentors_of(service).annotate(
+            last_used=Max(
+                "decisions__updated_at",
+                filter=Q(decisions__updated_by_id=getattr(user, "pk", None)),
+            )
+        )
+    )
+    if len(mentors) == 1:
+        return mentors, mentors[0].pk
+    used = [m for m in mentors if m.last_used is not None]
+    if not used:
+        return mentors, None
+    last = max(used, key=lambda m: m.last_used)
+    return [last] + [m for m in mentors if m.pk != last.pk], last.pk
+
+
+@dataclass(frozen=True)
+class AcceptValues:
+    """What an acceptance form of one row shows: the saved decision, a rejected attempt
+    being corrected, or else the safe defaults (school's desired period, preselected mentor)."""
+
+    mentor_id: int | None
+    period_start: str
+    period_end: str
+    note: str
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else (value or "")
+
+
+def accept_values(*, student, decision, default_mentor_id, retry: dict | None = None):
+    if retry is not None:
+        mentor = retry.get("mentor") or ""
+        return AcceptValues(
+            mentor_id=int(mentor) if str(mentor).isdigit() else None,
+            period_start=retry.get("period_start") or "",
+            period_end=retry.get("period_end") or "",
+            note=retry.get("note") or "",
+        )
+    if decision is not None and decision.status == Status.ACCEPTED:
+        return AcceptValues(
+            mentor_id=decision.mentor_id,
+            period_start=_iso(decision.period_start),
+            period_end=_iso(decision.period_end),
+            note=decision.note or "",
+        )
+    return AcceptValues(
+        mentor_id=(decision.mentor_id if decision and decision.mentor_id else default_mentor_id),
+        period_start=_iso(student.requested_start),
+        period_end=_iso(student.requested_end),
+        note=(decision.note if decision else "") or "",
+    )
+
+
+def placed_meanwhile(*, service, pk) -> Student | None:
+    """The student (name and track only) if `service` could see it but for another
+    service's acceptance (the loser of a race), else None (then it is a plain 404)."""
+    if not selectors.placed_elsewhere(service=service, pk=pk):
+        return None
+    return Student.objects.only("pk", "first_name", "last_name", "track").get(pk=pk)
+
+
+def is_withdrawal(*, decision: Decision | None, status: str) -> bool:
+    """Whether choosing `status` takes back this service's acceptance."""
+    return decision is not None and decision.status == Status.ACCEPTED and status != Status.ACCEPTED
+
+
+# The live list ----------------------------------------------------------------------
+
+
+def live_version(*, track: str, now) -> str:
+    """Changes whenever a status changes anywhere or the round in force of `track` changes:
+    two index-only lookups, so most polls of an open list end in a 304."""
+    last_change = StatusChange.objects.aggregate(last=Max("pk"))["last"] or 0
+    _year, current = year_and_round_in_force(track=track, now=now)
+    return f"{last_change}.{current.pk if current else 0}"
+
+
+@dataclass(frozen=True)
+class LiveState:
+    counts: dict
+    placed: list  # shown ids another service accepted meanwhile
+    gone: list  # shown ids no longer reachable for another reason (round, school year)
+
+
+def live_state(*, service, track: str, filters, ids, now=None) -> LiveState:
+    """Tab counts with the page's filters, and which of the shown students this service can
+    no longer reach (placed by another service, or gone otherwise)."""
+    now = now or timezone.now()
+    school_year, current = year_and_round_in_force(track=track, now=now)
+    open_qs = selectors.students_visible_to(service=service, track=track, now=now, round=current)
+    accepted_qs = selectors.students_accepted_by(
+        service=service, track=track, now=now, school_year=school_year
+    )
+    counts = {
+        "open": filters.apply(open_qs).order_by().count(),
+        "accepted": filters.apply(accepted_qs).order_by().count(),
+    }
+    ids = sorted(set(ids))
+    if not ids:
+        return LiveState(counts=counts, placed=[], gone=[])
+    reachable = set(open_qs.filter(pk__in=ids).values_list("pk", flat=True)) | set(
+        accepted_qs.filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    missing = [pk for pk in ids if pk not in reachable]
+    placed = set(
+        Decision.objects.filter(student_id__in=missing, status=Status.ACCEPTED)
+        .exclude(service=service)
+        .values_list("student_id", flat=True)
+    )
+    return LiveState(
+        counts=counts,
+        placed=[pk for pk in missing if pk in placed],
+        gone=[pk for pk in missing if pk not in placed],
+    )
+
+
+# The dashboard ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackFigures:
+    track: str
+    round: Round | None
+    next_round: Round | None
+    visible: int
+    undecided: int
+    new: int
+    accepted: int
+
+
+def dashboard_figures(*, service, since, now=None) -> list[TrackFigures]:
+    """Per track: visible now, undecided among them, new since `since` (the login's previous
+    sign-in; None = everything is new), accepted by this service; the round in force and the
+    next one to open."""
+    now = now or timezone.now()
+    figures = []
+    for track in Track.values:
+        school_year, current = year_and_round_in_force(track=track, now=now)
+        visible = selectors.students_visible_to(
+            service=service, track=track, now=now, round=current
+        ).order_by()
+        own = Decision.objects.filter(service=service).exclude(status=Status.UNDECIDED)
+        if since is None or current is None or current.starts_at > since:
+            new_q = Q()  # the round opened since the last visit: all it shows is new
+        else:
+            new_q = Q(visible_from__gt=since)
+        counts = visible.aggregate(
+            visible=_count(),
+            undecided=_count(~Q(pk__in=own.values("student_id"))),
+            new=_count(new_q),
+        )
+        next_round = (
+            Round.objects.filter(school_year=school_year, track=track, starts_at__gt=now)
+            .order_by("starts_at")
+            .first()
+            if school_year
+            else None
+        )
+        figures.append(
+            TrackFigures(
+                track=track,
+                round=current,
+                next_round=next_round,
+                visible=counts["visible"],
+                undecided=counts["undecided"],
+                new=counts["new"] if current else 0,
+                accepted=selectors.students_accepted_by(
+                    service=service, track=track, now=now, school_year=school_year
+                ).count(),
+            )
+        )
+    return figures
+
+
+def _count(q: Q | None = None):
+    """Count("pk"), filtered by `q` unless it is empty."""
+    return Count("pk", filter=q) if q else Count("pk")
+
+
+__all__ = [
+    "AcceptValues",
+    "LiveState",
+    "TrackFigures",
+    "accept_values",
+    "dashboard_figures",
+    "is_withdrawal",
+    "live_state",
+    "live_version",
+    "mentors_for_login",
+    "placed_meanwhile",
+]
