@@ -152,7 +152,8 @@ class TrackFigures:
 
 def dashboard_figures(*, service, since, now=None) -> list[TrackFigures]:
     """Per track: visible now, undecided among them, new since `since` (the login's previous
-    sign-in; None = everything is new), accepted by this service; the round in force and the
+    sign-in; None = everything is new: registered since then, or shown by a round that
+    opened since then), accepted by this service; the round in force and the
     next one to open."""
     now = now or timezone.now()
     figures = []
@@ -165,7 +166,9 @@ def dashboard_figures(*, service, since, now=None) -> list[TrackFigures]:
         if since is None or current is None or current.starts_at > since:
             new_q = Q()  # the round opened since the last visit: all it shows is new
         else:
-            new_q = Q(visible_from__gt=since)
+            # Registered since (one the entry blackout held back shows with round 3, whose
+            # start then counts above).
+            new_q = Q(registered_at__gt=since)
         counts = visible.aggregate(
             visible=_count(),
             undecided=_count(~Q(pk__in=own.values("student_id"))),

@@ -239,7 +239,7 @@ def test_the_dashboard_figures(service, student, open_round, mentor, other_servi
     assert secondary.round == open_round and adult.round is None and adult.visible == 0
     # Since a moment after the round opened: only students visible from after it are new.
     since = now + dt.timedelta(seconds=1)
-    StudentFactory(school_year=open_round.school_year, visible_from=since + dt.timedelta(1))
+    StudentFactory(school_year=open_round.school_year, registered_at=since + dt.timedelta(1))
     later = since + dt.timedelta(days=2)
     (secondary, *_rest) = workspace_selectors.dashboard_figures(
         service=service, since=since, now=later

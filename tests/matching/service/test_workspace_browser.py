@@ -476,7 +476,7 @@ def test_the_service_dashboard(sized, live_server, rush, service, viewport):
     user = User.objects.get(email=US)
     since = UserSession.objects.get(user=user).signed_in_at
     StudentFactory(
-        school_year=rush, last_name="Nieuwkomer", visible_from=since + dt.timedelta(seconds=1)
+        school_year=rush, last_name="Nieuwkomer", registered_at=since + dt.timedelta(seconds=1)
     )
     fresh = sized(viewport)
     browser_login(fresh, live_server, US)
