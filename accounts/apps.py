@@ -20,6 +20,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import links, signals  # noqa: F401
+
+        links.register()
 
         post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="accounts_role_groups")

@@ -5,17 +5,18 @@ is a guardian object permission in the direct foreign-key tables of matching.mod
 the role's Wagtail group only opens the admin door."""
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from accounts import links
 from accounts.models import Invitation, Role, UserSession
 from accounts.tokens import hash_token, new_token
 from core import roles
@@ -44,11 +45,9 @@ ROLE_GROUPS = {
 }
 ROLE_GROUP_NAMES = set(ROLE_GROUPS.values())
 
+logger = logging.getLogger(__name__)
 
-def _queue_mail(to: str, *, template_key: str, context: dict) -> None:
-    """Queue one e-mail in the notifications outbox: it leaves only if the surrounding
-    transaction commits, with the text editors keep under `template_key`."""
-    outbox_queue(to=to, template_key=template_key, context=dict(context))
+
 
 
 def _check_target(role, service, school, provinces):
@@ -66,20 +65,26 @@ def _check_target(role, service, school, provinces):
     return provinces
 
 
-def _activation_url(token: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", settings.SITE_URL).rstrip("/")
-    return base + reverse("accounts:activate", args=[token])
-
-
-def _send_invitation(invitation: Invitation, token: str) -> None:
+def _send_invitation(invitation: Invitation) -> None:
+    """Queue the invitation mail. Its activation link is not in it: the delivery worker
+    draws the token when the mail leaves (accounts.links), so the outbox never holds it."""
     context = {
-        "activation_url": _activation_url(token),
         "role": str(invitation.get_role_display()),
         "organisation": invitation.organisation,
         "expires_at": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M"),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    _queue_mail(invitation.email, template_key="accounts_invitation", context=context)
+    outbox_queue(
+        to=invitation.email,
+        template_key="accounts_invitation",
+        context=context,
+        link=("activation_url", links.ACTIVATION, invitation.pk),
+    )
+
+
+def _unusable_token_hash() -> str:
+    """The hash of a token nobody holds: until the mail leaves, no link works."""
+    return hash_token(new_token())
 
 
 def _new_expiry():
@@ -95,9 +100,9 @@ def invitation_create(
     school=None,
     provinces=(),
     invited_by=None,
-) -> tuple[Invitation, str]:
-    """Invite one person for one role; returns the invitation and the raw token (which
-    exists nowhere else but in the e-mail).
+) -> Invitation:
+    """Invite one person for one role and queue the mail. The working token exists only in
+    the mail that leaves: the delivery worker draws it (accounts.links.activation_link_mint).
 
     The login is created (or an inactive one reused) without a usable password, so it can
     neither sign in nor use the password reset until the invitation is accepted. Earlier
@@ -120,38 +125,37 @@ def invitation_create(
 
     now = timezone.now()
     Invitation.objects.filter(email=email).pending(now).update(revoked_at=now)
-    token = new_token()
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         user=user,
         service=service,
         school=school,
-        token_hash=hash_token(token),
+        token_hash=_unusable_token_hash(),
         expires_at=_new_expiry(),
         invited_by=invited_by,
     )
     if provinces:
         invitation.provinces.set(provinces)
-    _send_invitation(invitation, token)
-    return invitation, token
+    _send_invitation(invitation)
+    return invitation
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, by=None) -> str:
-    """Send a fresh link with a fresh validity period; the previous link stops working."""
+def invitation_resend(*, invitation: Invitation, by=None) -> Invitation:
+    """Send a fresh link with a fresh validity period; the previous link stops working now,
+    and the new one is drawn when the new mail leaves."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at:
         raise DomainError(_("Deze uitnodiging werd al aanvaard."))
     if invitation.revoked_at:
         raise DomainError(_("Deze uitnodiging werd ingetrokken."))
-    token = new_token()
-    invitation.token_hash = hash_token(token)
+    invitation.token_hash = _unusable_token_hash()
     invitation.expires_at = _new_expiry()
     invitation.sent_count += 1
     invitation.save(update_fields=["token_hash", "expires_at", "sent_count"])
-    _send_invitation(invitation, token)
-    return token
+    _send_invitation(invitation)
+    return invitation
 
 
 @transaction.atomic
@@ -275,3 +279,39 @@ def session_register(*, user, session_key: str) -> None:
             "previous_signed_in_at": previous,
         },
     )
+
+
+# Password reset ----------------------------------------------------------------------
+
+
+def password_reset_enqueue(*, email: str) -> None:
+    """What the reset view does for ANY address: hand it to the worker, nothing else.
+
+    The view neither looks the address up nor writes anything, so its work (and timing)
+    is the same for a known and an unknown address; `password_reset_queue` runs in the
+    worker. With the broker down the request is dropped (logged without the address) and
+    the answer is the same: the person can ask again."""
+    from accounts.tasks import password_reset_request
+
+    try:
+        password_reset_request.apply_async((email,), retry=False)
+    except Exception as exc:  # broker unreachable: kombu/redis/OS errors alike
+        logger.warning("password reset: could not enqueue the request (%s)", type(exc).__name__)
+
+
+@transaction.atomic
+def password_reset_queue(*, email: str) -> int:
+    """In the worker: queue a reset mail to each login that may reset with `email`
+    (Django's rule: active, usable password, same address ignoring case). The link is
+    minted when the mail leaves (accounts.links), never stored. Returns how many."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    users = list(PasswordResetForm().get_users(email or ""))
+    for user in users:
+        outbox_queue(
+            to=user.email,
+            template_key="accounts_password_reset",
+            context={"site_name": settings.WAGTAIL_SITE_NAME},
+            link=("reset_url", links.PASSWORD_RESET, user.pk),
+        )
+    return len(users)

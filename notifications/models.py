@@ -60,6 +60,10 @@ class Outbox(models.Model):
     body = models.TextField(_("tekst"))
     template_key = models.CharField(_("soort"), max_length=50, blank=True)
     dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # A one-time sign-in link is never stored: the body holds links.LINK_PLACEHOLDER and
+    # these two say how delivery makes a fresh link (see notifications/links.py).
+    link_kind = models.CharField(max_length=30, blank=True, editable=False)
+    link_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # The student this mail names (acceptance notices), so that anonymising the school year
     # can cancel and empty such a mail while it is still unsent.
     student = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from .defaults import DEFAULTS
+from .links import LINK_PLACEHOLDER, link_mint
 from .models import MailTemplate, Outbox
 from .rendering import compile_text, plain_context
 
@@ -32,6 +33,10 @@ REDACT_AFTER_SENDING = {
     "student_withdrawn_school",
 }
 REDACTED = gettext_lazy("(inhoud verwijderd na verzending)")
+LINK_GONE = gettext_lazy(
+    "Niet verzonden: de link kan niet meer aangemaakt worden (uitnodiging ingetrokken of "
+    "gebruikt, of login gedeactiveerd)."
+)
 # Delivery attempts of one row (over all tasks and sweeps) before it is marked failed.
 MAX_ATTEMPTS = 6
 
@@ -76,6 +81,7 @@ def outbox_queue(
     dedup_key: str | None = None,
     student=None,
     enqueue: bool = True,
+    link: tuple[str, str, int] | None = None,
 ) -> Outbox | None:
     """Write one mail to the outbox in the caller's transaction and deliver it after commit.
 
@@ -83,7 +89,15 @@ def outbox_queue(
     caller's transaction rolls back, the row and its delivery vanish together. A caller
     queueing several rows passes enqueue=False and enqueues them together after commit, so
     an unreachable broker costs one connect timeout, not one per row.
+
+    `link=(placeholder, kind, ref)` for a mail with a one-time sign-in link: the context
+    value `placeholder` (e.g. "activation_url") is rendered as LINK_PLACEHOLDER and the
+    worker mints the real link at delivery (notifications/links.py); it is never stored.
     """
+    link_kind, link_ref = "", None
+    if link is not None:
+        placeholder, link_kind, link_ref = link
+        context = {**context, placeholder: LINK_PLACEHOLDER}
     subject, body = mail_render(template_key=template_key, context=context)
     row = Outbox(
         to=to,
@@ -92,6 +106,8 @@ def outbox_queue(
         template_key=template_key,
         dedup_key=dedup_key,
         student=student,
+        link_kind=link_kind,
+        link_ref=link_ref,
     )
     try:
         with transaction.atomic():
@@ -145,10 +161,10 @@ def _message_id_domain() -> str:
     return urlparse(settings.SITE_URL).hostname or "stagematching"
 
 
-def _send(row: Outbox) -> None:
+def _send(row: Outbox, *, subject: str, body: str) -> None:
     EmailMessage(
-        subject=row.subject,
-        body=row.body,
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to],
         # A stable Message-ID: should a mail ever go out twice, clients show it once.
@@ -181,11 +197,26 @@ def outbox_deliver(*, outbox_id: int, final_attempt: bool = False) -> str:
             if row is None:
                 return "skipped"
             row.attempts += 1
+            subject, body = row.subject, row.body
+            if row.link_kind:
+                # Minted now, in this transaction, and put only into the outgoing message.
+                url = link_mint(row.link_kind, row.link_ref)
+                if url is None:
+                    # Revoked, used or deactivated since: there is no link left to send.
+                    row.status = Outbox.Status.CANCELLED
+                    row.subject = row.body = str(REDACTED)
+                    row.last_error = str(LINK_GONE)
+                    row.save(
+                        update_fields=["attempts", "status", "subject", "body", "last_error"]
+                    )
+                    return row.status
+                subject = subject.replace(LINK_PLACEHOLDER, url)
+                body = body.replace(LINK_PLACEHOLDER, url)
             row.status = Outbox.Status.SENT
             row.sent_at = timezone.now()
             row.last_error = ""
             row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-            _send(row)
+            _send(row, subject=subject, body=body)
             if row.template_key in REDACT_AFTER_SENDING:
                 # A sign-in link or a student's name has no business staying in the outbox.
                 row.subject = row.body = str(REDACTED)

@@ -43,3 +43,28 @@ def link_in(message, pattern=r"https?://\S+"):
 
 def token_in(message):
     return link_in(message, r"/accounts/activeer/([^/\s]+)/").rsplit("/", 2)[-2]
+
+
+def last_token_to(address):
+    """The activation token of the latest mail that left for `address`: the only place a
+    working token exists (the worker draws it at delivery; the outbox never holds it)."""
+    messages = mails_to(address)
+    assert messages, f"no mail left for {address}"
+    return token_in(messages[-1])
+
+
+def invite(mailbox, **kwargs):
+    """invitation_create, committed, and the token read from the mail that left."""
+    from accounts.services import invitation_create
+
+    with mailbox.commit():
+        invitation = invitation_create(**kwargs)
+    return invitation, last_token_to(invitation.email)
+
+
+def resend(mailbox, invitation, **kwargs):
+    from accounts.services import invitation_resend
+
+    with mailbox.commit():
+        invitation_resend(invitation=invitation, **kwargs)
+    return last_token_to(invitation.email)

@@ -12,13 +12,12 @@ from accounts.models import Invitation, Role
 from accounts.services import (
     invitation_accept,
     invitation_create,
-    invitation_resend,
     invitation_revoke,
     membership_grant,
 )
 from matching import memberships
 from matching.errors import DomainError
-from tests.accounts.conftest import mails_to, token_in
+from tests.accounts.conftest import invite, mails_to, resend, token_in
 from tests.factories import SchoolFactory, ServiceFactory, UserFactory, province
 from tests.logins import make_operator, make_service_user
 
@@ -41,10 +40,9 @@ def service(db):
 
 @pytest.fixture
 def invited(service, mailbox):
-    with mailbox.commit():
-        invitation, token = invitation_create(
-            email="Nieuw@Dienst.be", role=Role.SERVICE, service=service, invited_by=make_operator()
-        )
+    invitation, token = invite(
+        mailbox, email="Nieuw@Dienst.be", role=Role.SERVICE, service=service, invited_by=make_operator()
+    )
     return invitation, token
 
 
@@ -117,8 +115,7 @@ def test_unknown_token_is_rejected(client, db):
 
 def test_resend_replaces_the_link(invited, mailbox):
     invitation, old_token = invited
-    with mailbox.commit():
-        new_token = invitation_resend(invitation=invitation)
+    new_token = resend(mailbox, invitation)
     assert new_token != old_token
     assert len(mails_to("nieuw@dienst.be")) == 2
     with pytest.raises(DomainError):
@@ -155,9 +152,9 @@ def test_active_login_cannot_be_invited_again(db):
         invitation_create(email="bestaat@dienst.be", role=Role.EDITOR)
 
 
-def test_new_invitation_revokes_the_open_one(service):
-    first, first_token = invitation_create(email="x@dienst.be", role=Role.SERVICE, service=service)
-    second, _ = invitation_create(email="x@dienst.be", role=Role.EDITOR)
+def test_new_invitation_revokes_the_open_one(service, mailbox):
+    first, first_token = invite(mailbox, email="x@dienst.be", role=Role.SERVICE, service=service)
+    second = invitation_create(email="x@dienst.be", role=Role.EDITOR)
     first.refresh_from_db()
     assert first.revoked_at is not None
     with pytest.raises(DomainError):
@@ -183,10 +180,10 @@ def test_only_operator_can_invite(db, service):
         )
 
 
-def test_coordinator_invitation_grants_provinces(db):
+def test_coordinator_invitation_grants_provinces(db, mailbox):
     ant, lim = province("ANT"), province("LIM")
-    _inv, token = invitation_create(
-        email="trekker@x.be", role=Role.COORDINATOR, provinces=[ant, lim]
+    _inv, token = invite(
+        mailbox, email="trekker@x.be", role=Role.COORDINATOR, provinces=[ant, lim]
     )
     user = invitation_accept(token=token, password=NEW_PASSWORD)
     assert set(memberships.provinces_for_user(user)) == {ant, lim}
@@ -213,11 +210,11 @@ def test_model_level_membership_permission_widens_nothing(db):
     assert memberships.role_for_user(user) is None
 
 
-def test_invitation_expiry_is_counted_from_resend(invited, settings):
+def test_invitation_expiry_is_counted_from_resend(invited, settings, mailbox):
     invitation, _ = invited
     later = timezone.localtime() + dt.timedelta(days=settings.INVITATION_VALID_DAYS - 1)
     with time_machine.travel(later):
-        token = invitation_resend(invitation=invitation)
+        token = resend(mailbox, invitation)
     with time_machine.travel(later + dt.timedelta(days=2)):
         assert invitation_accept(token=token, password=NEW_PASSWORD).is_active
     assert Invitation.objects.get(pk=invitation.pk).used_at is not None

@@ -153,7 +153,7 @@ def world(db, settings, tmp_path):
         status=Outbox.Status.FAILED,
         attempts=3,
     )
-    invitation, _token = invitation_create(
+    invitation = invitation_create(
         email="nieuw@example.be",
         role=Role.SERVICE,
         service=service_a,
