@@ -89,6 +89,9 @@ class OutboxViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "created_at",
         "sent_at",
     ]
+    # The export shows what the inspect view shows: a sign-in link is never in it, because
+    # it is never stored (notifications/links.py).
+    list_export = ["to", "subject", "body", "template_key", "status", "created_at", "sent_at"]
 
 
 class OperatorOnlyPolicy(ModelPermissionPolicy):
