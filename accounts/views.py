@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts import selectors, services
 from accounts.forms import ActivationForm
@@ -73,3 +76,32 @@ class ActivationView(View):
 
 
 activate = no_store(ActivationView.as_view())
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """/admin/logout/ for every route the interface offers (Wagtail's sidebar posts here).
+
+    POST signs out on the server (Django's logout flushes the session row) and drops the
+    cookie. GET only shows a Dutch confirmation with a POST button and changes nothing:
+    Wagtail's own view answered a GET with 405 yet dropped the cookie and said "logged
+    out", while the session stayed valid on the server."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET":
+            if not request.user.is_authenticated:
+                return redirect("wagtailadmin_login")
+            response = TemplateResponse(request, self.template_name, {})
+            add_never_cache_headers(response)
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+
+admin_logout = AdminLogoutView.as_view()
+
+
+def not_found(request, *args, **kwargs):
+    """For routes that must not exist in production (Wagtail's /admin/failwhale/)."""
+    raise Http404

@@ -26,6 +26,7 @@ register_permission_policy(Service, OperatorPermissionPolicy(Service, actions=NO
 for _model in (Student, Decision, StatusChange, PersonalDataAccess):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))
 
+from .operator import duplicates as duplicates_hooks  # noqa: E402, F401
 from .operator import wagtail_hooks as operator_hooks  # noqa: E402, F401
 from .school import wagtail_hooks as school_hooks  # noqa: E402, F401
 from .service import dashboard as service_dashboard  # noqa: E402, F401

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from matching.errors import DomainError
 from matching.models import School, SchoolYear, Service, Student, Track, TransportMode
 from matching.school.services import (
-    NRN_TAKEN_OTHER,
     NRN_TAKEN_OWN,
     SCALAR_FIELDS,
     current_school_year,
@@ -238,8 +237,8 @@ def import_validate(
     """Check every row and return (valid rows, all errors); nothing is written.
 
     Every row is checked, so the school gets every reason at once: a row's own fields
-    (through Student.clean), duplicates inside the file, and national register numbers that
-    already exist this school year (own school: "al ingeschreven door uw school").
+    (through Student.clean), duplicates inside the file, and national register numbers the
+    school itself already registered this year. Other schools' students are not looked at.
     `problems` are the cells the reader could not use, (row, column, message): each is an
     error of its own, its row is not valid, and its cell gets no second reason.
     """
@@ -282,23 +281,25 @@ def import_validate(
         errors.extend(row_errors)
         if on_progress and index % 100 == 0:
             on_progress(index)
-    existing = {}
+    # Only the school's own students: another school's registration is never hinted at
+    # (matching.duplicates shows it to the operator).
+    existing = set()
     nrns = [v.student.national_register_number for v in valid]
     for start in range(0, len(nrns), 1000):
         existing.update(
             Student.objects.filter(
-                school_year=school_year, national_register_number__in=nrns[start : start + 1000]
-            ).values_list("national_register_number", "school_id")
+                school_year=school_year,
+                school=school,
+                national_register_number__in=nrns[start : start + 1000],
+            ).values_list("national_register_number", flat=True)
         )
     if existing:
         still_valid = []
         for item in valid:
-            school_id = existing.get(item.student.national_register_number)
-            if school_id is None:
+            if item.student.national_register_number not in existing:
                 still_valid.append(item)
                 continue
-            message = NRN_TAKEN_OWN if school_id == school.pk else NRN_TAKEN_OTHER
-            errors.append(RowError(item.row, nrn_header, str(message)))
+            errors.append(RowError(item.row, nrn_header, str(NRN_TAKEN_OWN)))
         valid = still_valid
     errors.sort(key=lambda e: (e.row, _column_position(e.column)))
     return valid, errors

@@ -130,6 +130,24 @@ class Student(models.Model):
     )
     import_key = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    # Another school may register the same number in the same year without being told
+    # (that answer would be a probe); the operator settles such a registration
+    # (matching.duplicates) and that is recorded here, on every row of the group.
+    duplicate_resolved_at = models.DateTimeField(
+        _("dubbele inschrijving afgehandeld op"), null=True, blank=True, editable=False
+    )
+    duplicate_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("dubbele inschrijving afgehandeld door"),
+    )
+    duplicate_note = models.CharField(
+        _("afhandeling dubbele inschrijving"), max_length=500, blank=True, editable=False
+    )
 
     objects = StudentQuerySet.as_manager()
 
@@ -138,12 +156,14 @@ class Student(models.Model):
         verbose_name = _("leerling")
         verbose_name_plural = _("leerlingen")
         constraints = [
+            # Per school, not per year: a year-wide rule would answer another school's
+            # registration to whoever tries the number (the operator sees those instead).
             models.UniqueConstraint(
-                fields=["school_year", "national_register_number"],
+                fields=["school_year", "school", "national_register_number"],
                 condition=~Q(national_register_number=""),
-                name="student_unique_nrn_per_year",
+                name="student_unique_nrn_per_school_year",
                 violation_error_message=_(
-                    "Een leerling met dit rijksregisternummer is dit schooljaar al ingeschreven."
+                    "Deze leerling werd dit schooljaar al ingeschreven door uw school."
                 ),
             ),
             models.CheckConstraint(
@@ -185,6 +205,10 @@ class Student(models.Model):
                 name="student_list_registered_idx",
             ),
             models.Index(fields=["school", "track"], name="student_school_idx"),
+            # The operator's list of one number registered by several schools.
+            models.Index(
+                fields=["school_year", "national_register_number"], name="student_year_nrn_idx"
+            ),
         ]
 
     def __str__(self):

@@ -27,9 +27,9 @@ FROZEN = gettext_lazy(
     "gewijzigd worden."
 )
 NRN_TAKEN_OWN = gettext_lazy("Deze leerling werd dit schooljaar al ingeschreven door uw school.")
-NRN_TAKEN_OTHER = gettext_lazy(
-    "Een leerling met dit rijksregisternummer is dit schooljaar al ingeschreven."
-)
+# Only the school's own students are checked. Whether another school registered the number
+# is never answered to a school (it would be a probe of other schools' students); such a
+# registration goes ahead and the operator sees it in matching.duplicates.
 
 # The registrable fields that are columns of the student row (matching.models).
 SCALAR_FIELDS = list(REGISTRABLE_SCALARS)
@@ -45,7 +45,8 @@ def current_school_year(now=None) -> SchoolYear:
 
 
 def _full_clean(student: Student) -> None:
-    """Model rules plus the one-NRN-per-school-year constraint, with the school's message."""
+    """Model rules plus the one-NRN-per-school-and-year constraint, with the school's
+    message."""
     student.full_clean(exclude=["province", "registered_by"], validate_constraints=False)
     _check_nrn_free(student)
 
@@ -53,18 +54,17 @@ def _full_clean(student: Student) -> None:
 def _check_nrn_free(student: Student) -> None:
     if not student.national_register_number:
         return
-    other = (
+    taken = (
         Student.objects.filter(
             school_year_id=student.school_year_id,
+            school_id=student.school_id,
             national_register_number=student.national_register_number,
         )
         .exclude(pk=student.pk)
-        .values_list("school_id", flat=True)
-        .first()
+        .exists()
     )
-    if other is not None:
-        message = NRN_TAKEN_OWN if other == student.school_id else NRN_TAKEN_OTHER
-        raise ValidationError({"national_register_number": message})
+    if taken:
+        raise ValidationError({"national_register_number": NRN_TAKEN_OWN})
 
 
 def _require_nrn(student: Student) -> None:
@@ -79,8 +79,8 @@ def _save(student: Student) -> None:
         with transaction.atomic():
             student.save()
     except IntegrityError:
-        # A concurrent registration of the same number won the race.
-        raise ValidationError({"national_register_number": NRN_TAKEN_OTHER})
+        # A concurrent registration of the same number by this school won the race.
+        raise ValidationError({"national_register_number": NRN_TAKEN_OWN})
 
 
 @transaction.atomic

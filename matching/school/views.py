@@ -24,7 +24,8 @@ from core.http import set_no_store
 from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.memberships import school_for_user
-from matching.models import SchoolYear, Track
+from matching import services
+from matching.models import PersonalDataAccess, SchoolYear, Track
 from matching.school import selectors as school_selectors
 from matching.school import services as school_services
 from matching.school.forms import RemarksForm, StudentFilterForm, StudentForm
@@ -84,6 +85,7 @@ def students_index(request, school):
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("p"))
     releases = Releases(school_year)
     rows = [_row(student, releases, now) for student in page.object_list]
+    _log_school_display(request, [row["student"] for row in rows])
     query = request.GET.copy()
     query.pop("p", None)
     return TemplateResponse(
@@ -110,6 +112,14 @@ STUDENTS_ACTIONS_HOOK = "register_school_students_action"
 
 def extra_actions() -> list[dict]:
     return [action() for action in hooks.get_hooks(STUDENTS_ACTIONS_HOOK)]
+
+
+def _log_school_display(request, students) -> None:
+    """Every display of a student's personal data by the school is logged too."""
+    if students:
+        services.personal_data_log(
+            user=request.user, students=students, context=PersonalDataAccess.Context.SCHOOL
+        )
 
 
 def _row(student, releases: Releases, now):
@@ -162,7 +172,13 @@ def students_export(request, school):
     releases = Releases(school_year)
 
     def rows():
+        shown = []
         for student in students.iterator(chunk_size=1000):
+            shown.append(student.pk)
+            if len(shown) == 1000:
+                # Logged as the rows are produced: what is written is shown.
+                _log_school_display(request, shown)
+                shown = []
             acceptance = school_selectors.acceptance_of(student)
             mentor = acceptance.mentor if acceptance else None
             yield [
@@ -185,6 +201,7 @@ def students_export(request, school):
                 acceptance.period_start if acceptance else None,
                 acceptance.period_end if acceptance else None,
             ]
+        _log_school_display(request, shown)
 
     filename = f"leerlingen-{school.code}-{timezone.localdate():%Y%m%d}"
     return export_response(fmt, filename, EXPORT_HEADER, rows(), title=_("Leerlingen"))
@@ -266,6 +283,7 @@ def student_edit(request, school, pk):
             return redirect("matching_school:index")
     student.refresh_from_db()
     acceptance = school_selectors.acceptance_of(student)
+    _log_school_display(request, [student])
     return TemplateResponse(
         request,
         "matching/school/student_form.html",

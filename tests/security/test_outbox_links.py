@@ -24,13 +24,15 @@ from accounts.models import Invitation, Role
 from accounts.services import invitation_create
 from notifications.links import LINK_PLACEHOLDER
 from notifications.models import Outbox
-from tests.accounts.roles import PASSWORD, make_operator
+from tests.logins import PASSWORD, make_operator
 from tests.factories import ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
-LINK_ATTRS = re.compile(r"""(?:href|src|action|data-url|data-w-action-url-value)=["']([^"']+)["']""")
+LINK_ATTRS = re.compile(
+    r"""(?:href|src|action|data-url|data-w-action-url-value)=["']([^"']+)["']"""
+)
 TEXT_URLS = re.compile(r"""https?://[^\s"'<>;]+|/(?:admin|accounts)/[^\s"'<>;]+""")
 WORDS = re.compile(r"[A-Za-z0-9_\-]{6,}")
 
@@ -91,7 +93,9 @@ def operator_screens(operator) -> dict[str, str]:
         reverse("invitations:index"),
         reverse("logins:index"),
     ]
-    urls += [reverse("outbox:inspect", args=[pk]) for pk in Outbox.objects.values_list("pk", flat=True)]
+    urls += [
+        reverse("outbox:inspect", args=[pk]) for pk in Outbox.objects.values_list("pk", flat=True)
+    ]
     screens = {}
     for url in urls:
         response = client.get(url)
