@@ -1,7 +1,9 @@
 """Admin wiring for accounts: the operator's access screens, menus per role, dashboard."""
 
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -20,6 +22,12 @@ MENU_PREFIXES = {
     "school": ("school-",),
     "coordinator": ("region-",),
 }
+
+
+@hooks.register("insert_global_admin_js")
+def csp_safe_widgets_js():
+    """Starts Wagtail's date/time pickers without inline script (see static/js/admin-csp.js)."""
+    return format_html('<script src="{}"></script>', static("js/admin-csp.js"))
 
 
 @hooks.register("register_admin_viewset")

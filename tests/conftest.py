@@ -88,22 +88,58 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
+# Every page a browser test opens reports Content-Security-Policy violations here (the
+# event, and the console line Chromium writes for it); the test fails if there is any.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__smCspViolation && window.__smCspViolation({
+    directive: event.violatedDirective, blocked: event.blockedURI, source: event.sourceFile,
+    line: event.lineNumber, sample: event.sample, page: location.href,
+  });
+}, true);
+"""
+
+
+def _csp_watched_context(browser, violations: list):
     context = browser.new_context(locale="nl-BE", viewport={"width": 1366, "height": 900})
+    context.expose_binding("__smCspViolation", lambda _source, found: violations.append(found))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append({"console": message.text, "page": message.page and message.page.url})
+
+    context.on("console", on_console)
+    return context
+
+
+def assert_no_csp_violation(violations):
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def csp_violations():
+    """What the pages of this test reported; checked after the test (see `page`)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, csp_violations):
+    context = _csp_watched_context(browser, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert_no_csp_violation(csp_violations)
 
 
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, csp_violations):
     """Factory for extra, independent browser sessions (another user at the same time)."""
     contexts = []
 
     def make():
-        context = browser.new_context(locale="nl-BE", viewport={"width": 1366, "height": 900})
+        context = _csp_watched_context(browser, csp_violations)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -112,6 +148,7 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+    assert_no_csp_violation(csp_violations)
 
 
 def browser_login(page, live_server, email, password="correct horse battery"):
