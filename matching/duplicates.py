@@ -47,8 +47,10 @@ class DuplicateGroup:
 
 
 def _registrations(school_year: SchoolYear):
-    return Student.objects.active().filter(school_year=school_year).exclude(
-        national_register_number=""
+    return (
+        Student.objects.active()
+        .filter(school_year=school_year)
+        .exclude(national_register_number="")
     )
 
 
@@ -117,7 +119,9 @@ def duplicate_resolve(*, user, student_id: int, note: str) -> int:
         .order_by("pk")
     )
     if len({s.school_id for s in group}) < 2:
-        raise DomainError(_("Dit rijksregisternummer is niet (meer) door meerdere scholen ingeschreven."))
+        raise DomainError(
+            _("Dit rijksregisternummer is niet (meer) door meerdere scholen ingeschreven.")
+        )
     now = timezone.now()
     return Student.objects.filter(pk__in=[s.pk for s in group]).update(
         duplicate_resolved_at=now, duplicate_resolved_by=user, duplicate_note=note[:500]

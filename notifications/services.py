@@ -206,9 +206,7 @@ def outbox_deliver(*, outbox_id: int, final_attempt: bool = False) -> str:
                     row.status = Outbox.Status.CANCELLED
                     row.subject = row.body = str(REDACTED)
                     row.last_error = str(LINK_GONE)
-                    row.save(
-                        update_fields=["attempts", "status", "subject", "body", "last_error"]
-                    )
+                    row.save(update_fields=["attempts", "status", "subject", "body", "last_error"])
                     return row.status
                 subject = subject.replace(LINK_PLACEHOLDER, url)
                 body = body.replace(LINK_PLACEHOLDER, url)

@@ -53,7 +53,8 @@ def duplicates_resolve(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, _("Afgehandeld: %(count)s inschrijvingen werden gemarkeerd.") % {"count": count}
+            request,
+            _("Afgehandeld: %(count)s inschrijvingen werden gemarkeerd.") % {"count": count},
         )
     return redirect("operator_duplicates")
 
