@@ -39,6 +39,7 @@ from matching.models import (
     Scope,
     Status,
     StatusChange,
+    Student,
     Track,
 )
 from matching.services import decision_set_status, personal_data_log
@@ -104,6 +105,12 @@ def world(db, settings, tmp_path):
     contact_b = ContactPersonFactory(service=service_b)
     open_student = StudentFactory(school_year=year, school=school_a)
     placed_b = StudentFactory(school_year=year, school=school_b)
+    # School B registered A's open student's number too (a duplicate for the operator).
+    StudentFactory(
+        school_year=year,
+        school=school_b,
+        national_register_number=open_student.national_register_number,
+    )
     decision_b = decision_set_status(
         service=service_b,
         student_id=placed_b.pk,
@@ -194,6 +201,12 @@ def world(db, settings, tmp_path):
     urls = [
         get("dashboard", reverse("wagtailadmin_home"), SIGNED_IN),
         get("account", reverse("wagtailadmin_account"), SIGNED_IN),
+        # A GET only asks (Dutch confirmation); the POST itself is in tests/security.
+        get("sign-out confirmation", reverse("wagtailadmin_logout"), SIGNED_IN),
+        # Wagtail's error-test page does not exist in production.
+        get("wagtail error test", "/admin/failwhale/", NOBODY),
+        # One number registered by two schools: the operator's screen and its action.
+        get("duplicate registrations", reverse("operator_duplicates"), OPERATOR),
         # Operator screens: school years, rounds, milestones.
         get("school years", reverse("school_years:index"), OPERATOR),
         get("school years results", reverse("school_years:index_results"), OPERATOR),
@@ -569,6 +582,13 @@ def world(db, settings, tmp_path):
             OPERATOR,
             data={"school_year": year.pk, "format": "csv"},
             done=lambda: OperatorExport.objects.filter(school_year=year).exists(),
+        ),
+        post(
+            "duplicate registration resolve",
+            reverse("operator_duplicates_resolve", args=[open_student.pk]),
+            OPERATOR,
+            data={"note": "Nummer verkeerd getypt; verbeterd."},
+            done=lambda: Student.objects.filter(duplicate_resolved_at__isnull=False).exists(),
         ),
         post(
             "outbox retry",
