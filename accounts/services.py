@@ -48,8 +48,6 @@ ROLE_GROUP_NAMES = set(ROLE_GROUPS.values())
 logger = logging.getLogger(__name__)
 
 
-
-
 def _check_target(role, service, school, provinces):
     provinces = list(provinces or [])
     if role == Role.SERVICE and not (service and not school and not provinces):

@@ -21,10 +21,10 @@ from wagtail import hooks
 
 from core.exports import export_response
 from core.http import set_no_store
+from matching import services
 from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.memberships import school_for_user
-from matching import services
 from matching.models import PersonalDataAccess, SchoolYear, Track
 from matching.school import selectors as school_selectors
 from matching.school import services as school_services

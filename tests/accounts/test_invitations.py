@@ -41,7 +41,11 @@ def service(db):
 @pytest.fixture
 def invited(service, mailbox):
     invitation, token = invite(
-        mailbox, email="Nieuw@Dienst.be", role=Role.SERVICE, service=service, invited_by=make_operator()
+        mailbox,
+        email="Nieuw@Dienst.be",
+        role=Role.SERVICE,
+        service=service,
+        invited_by=make_operator(),
     )
     return invitation, token
 
@@ -182,9 +186,7 @@ def test_only_operator_can_invite(db, service):
 
 def test_coordinator_invitation_grants_provinces(db, mailbox):
     ant, lim = province("ANT"), province("LIM")
-    _inv, token = invite(
-        mailbox, email="trekker@x.be", role=Role.COORDINATOR, provinces=[ant, lim]
-    )
+    _inv, token = invite(mailbox, email="trekker@x.be", role=Role.COORDINATOR, provinces=[ant, lim])
     user = invitation_accept(token=token, password=NEW_PASSWORD)
     assert set(memberships.provinces_for_user(user)) == {ant, lim}
     assert memberships.role_for_user(user) == "coordinator"

@@ -24,8 +24,8 @@ from accounts.models import Invitation, Role
 from accounts.services import invitation_create
 from notifications.links import LINK_PLACEHOLDER
 from notifications.models import Outbox
-from tests.logins import PASSWORD, make_operator
 from tests.factories import ServiceFactory, UserFactory
+from tests.logins import PASSWORD, make_operator
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

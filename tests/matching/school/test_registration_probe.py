@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import membership_grant
+from matching.models import PersonalDataAccess, School, Student
 from matching.school import services as school_services
 from schoolimports import services as import_services
-from matching.models import PersonalDataAccess, School, Student
 from schoolimports.models import ImportJob
 from tests import factories
 from tests.logins import make_operator

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0004_field_labels'),
+        ('matching', '0005_history_protect'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
