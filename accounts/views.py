@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,7 +11,7 @@ from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts import selectors, services
 from accounts.forms import ActivationForm
-from core.http import no_store
+from core.http import no_store, set_no_store
 from matching.errors import DomainError
 
 
@@ -93,9 +92,7 @@ class AdminLogoutView(WagtailLogoutView):
         if request.method == "GET":
             if not request.user.is_authenticated:
                 return redirect("wagtailadmin_login")
-            response = TemplateResponse(request, self.template_name, {})
-            add_never_cache_headers(response)
-            return response
+            return set_no_store(TemplateResponse(request, self.template_name, {}))
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -8,8 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from matching.models import School
 from tests import factories
-from tests.accounts.roles import make_operator
 from tests.conftest import browser_login, screenshot
+from tests.logins import make_operator
 
 pytestmark = pytest.mark.browser
 
