@@ -18,7 +18,7 @@ def redact_stored_links(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_school_round_mail_templates"),
+        ("notifications", "0005_withdrawal_mail_template"),
     ]
 
     operations = [

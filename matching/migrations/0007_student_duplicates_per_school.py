@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0005_history_protect'),
+        ('matching', '0006_blackout_from_timetable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
