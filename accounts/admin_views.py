@@ -4,6 +4,7 @@ Thin: every view checks the operator role, calls a service and shows its message
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
-from accounts import selectors, services
+from accounts import second_factor, selectors, services
 from accounts.forms import InvitationForm
 from accounts.models import Invitation
 from core import roles
@@ -52,7 +53,9 @@ class LoginsViewSet(OperatorViewSet):
 
     def index(self, request):
         _require_operator(request)
-        users = get_user_model().objects.order_by("email").prefetch_related("groups")
+        users = second_factor.with_second_factor_state(
+            get_user_model().objects.order_by("email").prefetch_related("groups")
+        )
         query = request.GET.get("q", "").strip()
         if query:
             users = users.filter(email__icontains=query)
@@ -70,11 +73,43 @@ class LoginsViewSet(OperatorViewSet):
         return TemplateResponse(
             request,
             "accounts/admin/logins.html",
-            {"page_obj": page, "rows": rows, "query": query, "header_title": _("Logins")},
+            {
+                "page_obj": page,
+                "rows": rows,
+                "query": query,
+                "header_title": _("Logins"),
+                "second_factor_roles": settings.SECOND_FACTOR_ROLES,
+            },
         )
 
+    def second_factor_reset(self, request, pk):
+        """POST only: remove a login's app and recovery codes (it enrols again)."""
+        _require_operator(request)
+        user = get_object_or_404(get_user_model(), pk=pk)
+        try:
+            second_factor.second_factor_reset(user=user, by=request.user)
+        except services.AccountsError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "De tweestapsverificatie van %(email)s werd gereset. Bij de volgende "
+                    "aanmelding stelt deze login een nieuwe app in; er werd een e-mail verstuurd."
+                )
+                % {"email": user.email},
+            )
+        return redirect(self.get_url_name("index"))
+
     def get_urlpatterns(self):
-        return [path("", self.index, name="index")]
+        return [
+            path("", self.index, name="index"),
+            path(
+                "<int:pk>/second-factor-reset/",
+                require_POST(self.second_factor_reset),
+                name="second_factor_reset",
+            ),
+        ]
 
 
 class InvitationsViewSet(OperatorViewSet):

@@ -163,3 +163,39 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class SecondFactorReset(models.Model):
+    """An operator removed a login's second factor (lost phone and recovery codes): who,
+    for whom and when. Append-only; the login enrols again at its next sign-in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="second_factor_resets",
+        verbose_name=_("login"),
+    )
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("gereset door"),
+    )
+    reset_at = models.DateTimeField(_("gereset op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-reset_at"]
+        verbose_name = _("reset van de tweestapsverificatie")
+        verbose_name_plural = _("resets van de tweestapsverificatie")
+
+    def __str__(self):
+        return f"{self.user} @ {self.reset_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A second-factor reset is history: it is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A second-factor reset is history: it is never deleted.")

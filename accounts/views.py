@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
-from accounts import selectors, services
+from accounts import second_factor, selectors, services
 from accounts.forms import ActivationForm
 from core.http import no_store, set_no_store
 from matching.errors import DomainError
@@ -60,12 +61,26 @@ class ActivationView(View):
         form = ActivationForm(invitation.user, request.POST)
         if form.is_valid():
             try:
-                services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+                user = services.invitation_accept(
+                    token=token, password=form.cleaned_data["new_password1"]
+                )
             except DomainError as exc:
                 return self._render(request, None, problem=exc.message, status=410)
             except ValidationError as exc:
                 form.add_error("new_password1", exc)
             else:
+                if second_factor.second_factor_required(user):
+                    # Enrolment is part of activation: the person who just chose the
+                    # password sets up the second factor before anything else opens.
+                    login(request, user, backend="accounts.backends.AccountsBackend")
+                    messages.success(
+                        request,
+                        _(
+                            "Uw wachtwoord werd ingesteld. Stel nu de tweestapsverificatie "
+                            "in met een authenticator-app."
+                        ),
+                    )
+                    return redirect("accounts:second_factor_enrol")
                 messages.success(
                     request,
                     _("Uw wachtwoord werd ingesteld. U kunt nu aanmelden met uw e-mailadres."),

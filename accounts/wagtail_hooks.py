@@ -108,3 +108,24 @@ def dashboard_per_role(request, panels):
         panels[:] = [WelcomePanel(role=role, provinces=provinces)]
     elif role is None:
         panels[:] = []
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_account_item(request):
+    """Account → Tweestapsverificatie: replace the app (new phone) and get new recovery
+    codes; for a regional coordinator, opt in."""
+    from django.urls import reverse
+
+    from accounts import second_factor
+
+    required = second_factor.second_factor_required(request.user)
+    return {
+        "url": reverse("accounts:second_factor_enrol") + "?next=" + reverse("wagtailadmin_account"),
+        "label": _("Tweestapsverificatie") if required else _("Tweestapsverificatie aanzetten"),
+        "help_text": _(
+            "Stel een nieuwe authenticator-app in (bijvoorbeeld op een nieuwe smartphone) en "
+            "krijg tien nieuwe herstelcodes."
+        )
+        if required
+        else _("Beveilig uw login met een code uit een authenticator-app na uw wachtwoord."),
+    }

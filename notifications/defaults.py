@@ -110,6 +110,22 @@ Vroeg je dit niet aan? Dan mag je deze e-mail negeren; je wachtwoord blijft onge
 """
         + SIGNATURE,
     ),
+    "accounts_second_factor_reset": (
+        "Tweestapsverificatie gereset",
+        "naam, email, gereset_op, site_name, site_url",
+        "{{ site_name }}: je tweestapsverificatie werd gereset",
+        """Beste {{ naam }},
+
+De beheerder heeft op {{ gereset_op }} de tweestapsverificatie van je login {{ email }}
+gereset. Je authenticator-app en je herstelcodes werken niet meer.
+
+Bij je volgende aanmelding op {{ site_url }} stel je na je wachtwoord een nieuwe
+authenticator-app in en krijg je tien nieuwe herstelcodes.
+
+Vroeg je dit niet aan? Neem dan meteen contact op met de helpdesk.
+"""
+        + SIGNATURE,
+    ),
     "student_accepted_school": (
         "Leerling aanvaard (aan de school)",
         "naam, school, leerling, dienst, mentor, stage_start, stage_einde, site_url",

@@ -39,7 +39,11 @@ def main() -> int:
         env=env,
     )
     processes.append(web)
-    print(f"\nStagematching draait op http://127.0.0.1:{args.port}/  (Ctrl+C om te stoppen)\n")
+    print(f"\nStagematching draait op http://127.0.0.1:{args.port}/  (Ctrl+C om te stoppen)")
+    print(
+        "Na het wachtwoord vraagt het een code van zes cijfers; in een tweede terminal:\n"
+        f"  {sys.executable} manage.py totp_code beheerder@demo.stagematching.be\n"
+    )
     try:
         return web.wait()
     except KeyboardInterrupt:

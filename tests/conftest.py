@@ -2,11 +2,15 @@
 them locally and fail in CI (REQUIRE_POSTGRES / REQUIRE_REDIS / REQUIRE_BROWSER /
 REQUIRE_SOFFICE), so nothing passes silently there."""
 
+import base64
 import os
 import shutil
+import time
 
+import pyotp
 import pytest
 from django.db import connection
+from django.test import Client
 
 from tests import factories
 from tests.soffice import libreoffice  # noqa: F401  (fixture)
@@ -151,12 +155,130 @@ def new_page(browser, csp_violations):
     assert_no_csp_violation(csp_violations)
 
 
+# The second factor --------------------------------------------------------------------
+# Every login of a role that needs one passes it the real way: a confirmed TOTP device is
+# enrolled, and either a code computed with pyotp is typed (browser, sign-in helpers) or
+# django-otp's own `login` marks the test client's session verified (force_login).
+
+
+def second_factor_device(user):
+    """The login's confirmed authenticator app, enrolled now (random secret) if missing."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    if device is None:
+        key = base64.b32decode(pyotp.random_base32(32)).hex()
+        device = TOTPDevice.objects.create(user=user, name="Test-app", key=key, confirmed=True)
+    return device
+
+
+def totp_code(device=None, *, secret_b32=None) -> str:
+    """A code the device accepts now: computed by pyotp from its secret, for a time step
+    the device has not used yet (django-otp refuses a code twice) within its tolerance."""
+    if device is not None:
+        device.refresh_from_db()
+        secret_b32 = base64.b32encode(device.bin_key).decode()
+        last_t, tolerance = device.last_t, device.tolerance
+    else:
+        last_t, tolerance = -1, 1
+    totp = pyotp.TOTP(secret_b32)
+    now_t = int(time.time()) // totp.interval
+    for t in range(now_t - tolerance, now_t + tolerance + 1):
+        if t > last_t:
+            return totp.at(t * totp.interval)
+    raise AssertionError(
+        "every code of this time window was used: move the clock (time_machine) first"
+    )
+
+
+def second_factor_pass(client, user):
+    """Mark `client`'s signed-in session as having passed the second factor, through
+    django-otp's `login` with a confirmed device of the user."""
+    import django_otp
+    from django.http import HttpRequest
+
+    device = second_factor_device(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    django_otp.login(request, device)
+    request.session.save()
+    return device
+
+
+def needs_second_factor(user) -> bool:
+    from accounts import second_factor
+
+    # The answer is remembered on the object; roles may have changed since.
+    user.__dict__.pop("_stagematching_second_factor", None)
+    return second_factor.second_factor_required(user)
+
+
+_force_login = Client.force_login
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    _force_login(self, user, backend)
+    if needs_second_factor(user):
+        second_factor_pass(self, user)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` (Django's test shortcut past the password) also passes
+    the second factor of a login that needs one; `password_only_login` below does not."""
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+def password_only_login(client, user):
+    """A session past the password and nothing else (Django's own force_login)."""
+    _force_login(client, user)
+
+
+def sign_in(client, user, password="correct horse battery"):
+    """Sign in as a person does: the password on Wagtail's sign-in page, then (when the
+    login needs one) a code computed from its app's secret on the second-factor page."""
+    response = client.post("/admin/login/", {"username": user.email, "password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    if needs_second_factor(user):
+        device = second_factor_device(user)
+        response = client.post("/accounts/tweestapsverificatie/code/", {"code": totp_code(device)})
+        assert response.status_code == 302, response.content.decode()[:800]
+    return response
+
+
 def browser_login(page, live_server, email, password="correct horse battery"):
+    """Sign in in the browser: password, then the six digits of the login's app (typed
+    after computing them with pyotp), or an enrolment when it has no app yet."""
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/**")
+    if "/accounts/tweestapsverificatie/code/" in page.url:
+        browser_type_code(page, email)
+    elif "/accounts/tweestapsverificatie/instellen/" in page.url:
+        browser_enrol(page)
+        page.click("#codes-continue")
     page.wait_for_url(f"{live_server.url}/admin/**")
+
+
+def browser_type_code(page, email):
+    from accounts.models import User
+
+    device = second_factor_device(User.objects.get(email=email))
+    page.fill("input[name=code]", totp_code(device))
+    page.click("#second-factor-form button[type=submit]")
+
+
+def browser_enrol(page) -> list[str]:
+    """Set up the app shown on the enrolment page: read the secret as a person types it
+    into an app, confirm with a computed code; returns the recovery codes shown."""
+    secret = page.inner_text("#totp-secret").replace(" ", "")
+    page.fill("input[name=code]", totp_code(secret_b32=secret))
+    page.click("#second-factor-form button[type=submit]")
+    page.wait_for_selector("#recovery-codes")
+    return [item.strip() for item in page.locator("#recovery-codes li").all_inner_texts()]
 
 
 SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,8 +77,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionGuardMiddleware",
+    "accounts.second_factor_middleware.SecondFactorMiddleware",
     "accounts.middleware.AdminRoleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -183,10 +188,20 @@ INVITATION_VALID_DAYS = 7
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone no longer clears the failures: for a login that needs a second
+# factor they are cleared only once its code is right (accounts.second_factor), so wrong
+# codes count toward the same lockout as wrong passwords.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# Second factor (django-otp): these roles must pass a TOTP code or a recovery code after
+# their password before anything of the admin opens. Regional coordinators see no
+# personal data; one who enrols anyway (opt-in) is held to it from then on.
+SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "operator,editor,service,school")
+OTP_TOTP_ISSUER = "Stagematching"
+RECOVERY_CODE_COUNT = 10
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
 
 # Content-Security-Policy (django-csp 4). Wagtail's admin needs inline styles; scripts only

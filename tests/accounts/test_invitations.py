@@ -82,7 +82,9 @@ def test_activation_link_works_once(client, invited, service):
     assert client.get(activate_url(token)).status_code == 200
     response = post_password(client, token)
     assert response.status_code == 302
-    assert response["Location"] == reverse("wagtailadmin_login")
+    # Enrolment is part of activation: signed in, but only the second factor's set-up opens.
+    assert response["Location"] == reverse("accounts:second_factor_enrol")
+    assert client.get("/admin/")["Location"].startswith(reverse("accounts:second_factor_enrol"))
     user = User.objects.get(email="nieuw@dienst.be")
     assert user.is_active and user.check_password(NEW_PASSWORD)
     assert memberships.service_for_user(user) == service

@@ -28,7 +28,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.log_actions import log
 from wagtail.models import Collection, Site
 
-from accounts.models import Invitation, Role
+from accounts.models import Invitation, Role, SecondFactorReset
 from accounts.services import invitation_create
 from cms.models import ContentPage
 from matching.models import (
@@ -55,6 +55,7 @@ from tests.factories import (
     province,
 )
 from tests.logins import (
+    PASSWORD,
     make_coordinator,
     make_editor,
     make_operator,
@@ -194,6 +195,8 @@ def world(db, settings, tmp_path):
     # One entry in Wagtail's site history that names a student.
     log(instance=placed_b, action="wagtail.edit", user=users["operator"])
     other_province = province("LIM")
+    # A login whose second factor an operator may reset (not one of the signed-in roles).
+    reset_target = make_service_user(service_a)
 
     def snippet(action, *args):
         return reverse(f"wagtailsnippets_notifications_mailtemplate:{action}", args=args)
@@ -609,6 +612,12 @@ def world(db, settings, tmp_path):
             done=lambda: Invitation.objects.get(pk=invitation.pk).revoked_at is not None,
         ),
         post(
+            "second factor reset",
+            reverse("logins:second_factor_reset", args=[reset_target.pk]),
+            OPERATOR,
+            done=lambda: SecondFactorReset.objects.filter(user=reset_target).exists(),
+        ),
+        post(
             "lockout unlock",
             reverse("lockouts:unlock", args=[attempt.pk]),
             OPERATOR,
@@ -801,3 +810,60 @@ def test_service_cannot_change_status_of_a_student_it_cannot_see(world):
     )
     assert response.status_code in (302, 404)
     assert not world["service_a"].decisions.exists()
+
+
+# The second factor: a password alone opens nothing --------------------------------------
+
+SECOND_FACTOR_ROLES = ["operator", "editor", "service_a", "school_a"]
+SECOND_FACTOR_PAGES = (
+    "/accounts/tweestapsverificatie/code/",
+    "/accounts/tweestapsverificatie/instellen/",
+)
+
+
+def _argless_admin_urls():
+    """Every admin URL of the project and of Wagtail that needs no argument."""
+    from django.urls import NoReverseMatch, get_resolver
+
+    urls = set()
+    for name, _callback in _admin_url_names(get_resolver()):
+        try:
+            urls.add(reverse(name))
+        except NoReverseMatch:
+            continue
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
+@pytest.mark.parametrize("enrolled", [True, False], ids=["with-app", "not-enrolled"])
+def test_a_password_alone_reaches_no_admin_url(world, role, enrolled):
+    """A login of each role that needs a second factor, signed in with the right password
+    only, is sent to its code (or to set up its app) by every admin URL of the matrix and
+    every argument-free admin URL, and no POST of the matrix takes effect."""
+    from tests.conftest import second_factor_device
+
+    user = world["users"][role]
+    if enrolled:
+        second_factor_device(user)
+    client = Client()
+    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    expected_page = SECOND_FACTOR_PAGES[0] if enrolled else SECOND_FACTOR_PAGES[1]
+    wrong = []
+    cases = list(world["urls"]) + [
+        get(f"argless {url}", url, NOBODY) for url in _argless_admin_urls()
+    ]
+    for case in cases:
+        if case.url.startswith(("/admin/login/", "/admin/logout/", "/admin/jsi18n/")) or (
+            case.url.startswith("/admin/sprite")
+        ):
+            continue  # signing in and out, and the admin's static catalogue
+        outcome, response = _outcome(client, case)
+        if outcome != "denied":
+            wrong.append(f"{case.name}: {outcome} [{response.status_code}]")
+        elif response.status_code != 302 or not response["Location"].startswith(expected_page):
+            wrong.append(f"{case.name}: {response.status_code} {response.get('Location')}")
+    assert not wrong, "\n".join(wrong)
+    # Still signed in with the password, still waiting for the code.
+    assert client.session["_auth_user_id"] == str(user.pk)

@@ -15,9 +15,9 @@ LOGIN = "/admin/login/"
 
 
 def sign_in(client, user):
-    response = client.post(LOGIN, {"username": user.email, "password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return response
+    from tests.conftest import sign_in as sign_in_with_code
+
+    return sign_in_with_code(client, user, PASSWORD)
 
 
 @pytest.fixture

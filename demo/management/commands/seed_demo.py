@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import second_factor
 from accounts import services as accounts
 from accounts.models import User
 from core.roles import EDITORS_GROUP, OPERATORS_GROUP
@@ -337,7 +338,7 @@ class Command(BaseCommand):
             admin = User.objects.create_superuser(
                 email="admin@demo.stagematching.be", password=PASSWORD
             )
-        service_users = {}
+        service_users, service_logins = {}, []
         for index, service in enumerate(services_):
             for n in range(1 if index >= 3 else 3):
                 email = (
@@ -348,6 +349,7 @@ class Command(BaseCommand):
                 )
                 accounts.membership_grant(user, service=service)
                 service_users.setdefault(service.pk, user)
+                service_logins.append(user)
         school_users = {}
         for index, school in enumerate(schools):
             email = f"school{index + 1:03d}@demo.stagematching.be"
@@ -358,12 +360,20 @@ class Command(BaseCommand):
             school_users[school.pk] = user
         coordinator = self._user("trekker.antwerpen@demo.stagematching.be", "An", "Trekker")
         accounts.membership_grant(coordinator, provinces=[Province.objects.get(code="ANT")])
+        # The demo is not exempt from the second factor: every login that needs one gets
+        # an authenticator app with a fixed secret (printed below; `manage.py totp_code`).
+        for user in (operator, editor, admin, *service_logins, *school_users.values()):
+            self._second_factor(user)
         return {
             "operator": operator,
             "editor": editor,
             "services": service_users,
             "schools": school_users,
         }
+
+    def _second_factor(self, user) -> None:
+        if second_factor.second_factor_required(user):
+            second_factor.demo_device_install(user, second_factor.demo_secret(user.email))
 
     # Students -----------------------------------------------------------------------------
 
@@ -564,5 +574,18 @@ class Command(BaseCommand):
             "  school:           school001@demo.stagematching.be  (… school060)",
             "  regionale trekker: trekker.antwerpen@demo.stagematching.be",
             "",
+            "Tweestapsverificatie: na het wachtwoord vraagt Stagematching een code van zes",
+            "cijfers (niet voor de regionale trekker). Toon de huidige code van een login met",
+            "  .venv/bin/python manage.py totp_code beheerder@demo.stagematching.be",
+            "of zet de vaste demo-sleutel in een authenticator-app (type: op tijd gebaseerd):",
         ]
+        for email in (
+            "beheerder@demo.stagematching.be",
+            "admin@demo.stagematching.be",
+            "redacteur@demo.stagematching.be",
+            "dienst001@demo.stagematching.be",
+            "school001@demo.stagematching.be",
+        ):
+            lines.append(f"  {email:<34} {second_factor.demo_secret(email)}")
+        lines.append("")
         self.stdout.write("\n".join(lines))
