@@ -3,7 +3,7 @@ from django.core import mail
 
 from matching.models import Province
 from tests.accounts.conftest import token_in
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_enrol, browser_login, screenshot
 from tests.factories import ServiceFactory
 from tests.logins import make_operator
 
@@ -51,11 +51,18 @@ def test_invitation_activation_sign_in_sign_out(transactional_db, live_server, p
     person.fill("input[name=new_password1]", NEW_PASSWORD)
     person.fill("input[name=new_password2]", NEW_PASSWORD)
     person.click("main form button[type=submit]")
-    person.wait_for_url(f"{live_server.url}/admin/login/**")
+    # Then the second factor is set up (tests/accounts/test_second_factor_browser.py).
+    person.wait_for_url(f"{live_server.url}/accounts/tweestapsverificatie/instellen/**")
     assert "Uw wachtwoord werd ingesteld" in person.content()
-    screenshot(person, "accounts-activated-login")
+    screenshot(person, "accounts-activated-enrol")
+    browser_enrol(person)
+    person.click("#codes-continue")
+    person.wait_for_url(f"{live_server.url}/admin/")
+    person.click(".sidebar-footer button[aria-haspopup]")
+    person.click("button:has-text('Uitloggen')")
+    person.wait_for_url(f"{live_server.url}/admin/login/**")
 
-    # Sign in with the new password: the dashboard greets the service.
+    # Sign in with the new password and a code: the dashboard greets the service.
     browser_login(person, live_server, "nieuwe.collega@scheldeland.be", NEW_PASSWORD)
     assert "Welkom, Thuiszorg Scheldeland" in person.content()
     screenshot(person, "accounts-service-dashboard")
