@@ -280,3 +280,12 @@ def test_demo_logins_have_fixed_printed_secrets_and_totp_code_prints_the_code(db
     for login in User.objects.filter(email__endswith="@demo.stagematching.be"):
         has_app = TOTPDevice.objects.filter(user=login, confirmed=True).exists()
         assert has_app == (not login.email.startswith("trekker")), login.email
+
+
+def test_before_the_code_the_site_documents_and_api_send_to_the_code_too(user, device):
+    client = Client()
+    password(client, user)
+    for url in ("/", "/api/v2/pages/", "/documents/1/x.pdf", "/zoeken/?q=stage"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(VERIFY), url
