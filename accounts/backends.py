@@ -1,7 +1,8 @@
 """Django's model backend with fewer queries per admin page, and one rule about roles.
 
-Every admin request loads the user, its Wagtail profile (language, time zone) and its
-current sign-in (the one-session rule), then asks for its permissions. Django does that in
+Every admin request loads the user, its Wagtail profile (language, time zone), its
+current sign-in (the one-session rule) and the ids of its confirmed second-factor devices
+(accounts.second_factor_middleware), then asks for its permissions. Django does that in
 five queries; this backend does it in two.
 
 The rule: model-level permissions count only for operators and editors. Any other login
@@ -27,8 +28,12 @@ PERMISSIONS_OF_EVERY_LOGIN = frozenset({"wagtailadmin.access_admin"})
 
 class AccountsBackend(ModelBackend):
     def get_user(self, user_id):
+        from accounts.second_factor import with_confirmed_device_ids
+
         user = (
-            UserModel._default_manager.select_related("wagtail_userprofile", "current_session")
+            with_confirmed_device_ids(
+                UserModel._default_manager.select_related("wagtail_userprofile", "current_session")
+            )
             .filter(pk=user_id)
             .first()
         )

@@ -334,3 +334,34 @@ def with_second_factor_state(users):
         second_factor_reset_at=Subquery(resets.values("reset_at")[:1]),
         second_factor_reset_by=Subquery(resets.values("reset_by__email")[:1]),
     )
+
+
+def with_confirmed_device_ids(users):
+    """Annotate logins with the ids of their confirmed app and recovery-code devices, in
+    the user's own query: enrolment keeps at most one of each (older ones are deleted), so
+    the session's device is checked without a query of its own on every request."""
+    from django.db.models import OuterRef, Subquery
+
+    def latest(model):
+        return Subquery(
+            model.objects.filter(user=OuterRef("pk"), confirmed=True)
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+
+    return users.annotate(
+        otp_totp_device_id=latest(TOTPDevice), otp_static_device_id=latest(StaticDevice)
+    )
+
+
+def confirmed_device_persistent_ids(user) -> frozenset[str] | None:
+    """The persistent ids (django-otp's "app_label.model/pk") of the devices loaded by
+    with_confirmed_device_ids, or None when the user was loaded without them."""
+    if not hasattr(user, "otp_totp_device_id"):
+        return None
+    found = set()
+    if user.otp_totp_device_id:
+        found.add(f"{TOTPDevice.model_label()}/{user.otp_totp_device_id}")
+    if user.otp_static_device_id:
+        found.add(f"{StaticDevice.model_label()}/{user.otp_static_device_id}")
+    return frozenset(found)

@@ -4,6 +4,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from accounts import second_factor
 
@@ -53,3 +56,27 @@ class SecondFactorMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class VerifiedDeviceMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware without a query of its own per request.
+
+    django-otp loads the device named in the session on every request to check that it
+    still exists, is confirmed and belongs to the user. accounts.backends loads the ids of
+    the user's confirmed devices with the user itself; when the session's device is among
+    them those checks hold already, and the device row is only read if something uses it.
+    Any other case (a device the user query did not bring) goes django-otp's own way."""
+
+    def _verify_user_sync(self, request, user):
+        known = second_factor.confirmed_device_persistent_ids(user)
+        persistent_id = (
+            request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        )
+        if known is None or not persistent_id:
+            return super()._verify_user_sync(request, user)
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        if persistent_id not in known:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        user.otp_device = SimpleLazyObject(lambda: self._device_from_persistent_id(persistent_id))
+        return user

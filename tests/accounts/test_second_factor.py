@@ -289,3 +289,13 @@ def test_before_the_code_the_site_documents_and_api_send_to_the_code_too(user, d
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(VERIFY), url
+
+
+def test_a_session_naming_a_removed_device_is_no_longer_verified(user, device):
+    """The device ids come with the user's own query (no query of their own); a device
+    that is gone leaves the session unverified, as with django-otp's own middleware."""
+    client = Client()
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    TOTPDevice.objects.filter(user=user).delete()
+    assert client.get("/admin/")["Location"].startswith(ENROL)
