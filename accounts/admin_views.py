@@ -88,7 +88,7 @@ class LoginsViewSet(OperatorViewSet):
         user = get_object_or_404(get_user_model(), pk=pk)
         try:
             second_factor.second_factor_reset(user=user, by=request.user)
-        except services.AccountsError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(

@@ -34,8 +34,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorReset, UserSession
-from accounts.selectors import is_operator, role_for_user
-from accounts.services import AccountsError, _queue_mail
+from accounts.services import _queue_mail
+from core.roles import is_operator
+from matching.errors import DomainError
+from matching.memberships import role_for_user
 
 TOTP_DEVICE_NAME = "Authenticator-app"
 RECOVERY_DEVICE_NAME = "Herstelcodes"
@@ -45,7 +47,7 @@ RECOVERY_CODE_LENGTH = 10  # ~50 bits; printed as two groups of five
 _MEMO = "_stagematching_second_factor"
 
 
-class SecondFactorError(AccountsError):
+class SecondFactorError(DomainError):
     """A code was refused; the message says why, in Dutch."""
 
 
@@ -275,7 +277,7 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
     current session (the one-session rule's key is replaced) and mails the login through
     the outbox, so a reset the person did not ask for does not go unnoticed."""
     if not is_operator(by):
-        raise AccountsError(_("Enkel een beheerder kan de tweestapsverificatie resetten."))
+        raise DomainError(_("Enkel een beheerder kan de tweestapsverificatie resetten."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     UserSession.objects.filter(user=user).update(session_key=secrets.token_hex(16))

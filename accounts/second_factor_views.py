@@ -19,8 +19,8 @@ from django.views.generic import View
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import second_factor
-from accounts.decorators import no_store
 from accounts.lockout import lockout_response
+from core.http import no_store
 
 
 class CodeForm(forms.Form):

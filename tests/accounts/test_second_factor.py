@@ -19,17 +19,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import second_factor
 from accounts.middleware import LOGIN_ID_KEY
 from accounts.models import SecondFactorReset, UserSession
-from accounts.services import AccountsError
+from matching.errors import DomainError
 from tests.accounts.conftest import mails_to
-from tests.accounts.roles import (
+from tests.conftest import second_factor_device, sign_in, totp_code
+from tests.factories import ServiceFactory, province
+from tests.logins import (
     PASSWORD,
     make_coordinator,
     make_editor,
     make_operator,
     make_service_user,
 )
-from tests.conftest import second_factor_device, sign_in, totp_code
-from tests.factories import ServiceFactory, province
 
 LOGIN = "/admin/login/"
 VERIFY = "/accounts/tweestapsverificatie/code/"
@@ -205,7 +205,8 @@ def test_operator_resets_a_login_which_enrols_again(user, device, mailbox):
     listing = admin.get(reverse("logins:index")).content.decode()
     assert "ingesteld" in listing
     before = timezone.now()
-    response = admin.post(reverse("logins:second_factor_reset", args=[user.pk]))
+    with mailbox.commit():
+        response = admin.post(reverse("logins:second_factor_reset", args=[user.pk]))
     assert response.status_code == 302
 
     assert not TOTPDevice.objects.filter(user=user).exists()
@@ -224,7 +225,7 @@ def test_operator_resets_a_login_which_enrols_again(user, device, mailbox):
 
 
 def test_only_an_operator_resets(user, device):
-    with pytest.raises(AccountsError):
+    with pytest.raises(DomainError):
         second_factor.second_factor_reset(user=user, by=make_editor())
     assert TOTPDevice.objects.filter(user=user).exists()
     assert not SecondFactorReset.objects.exists()

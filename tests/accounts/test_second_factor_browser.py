@@ -16,7 +16,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorReset
 from tests.accounts.conftest import token_in
-from tests.accounts.roles import PASSWORD, make_operator, make_school_user
 from tests.conftest import (
     browser_enrol,
     browser_login,
@@ -26,6 +25,7 @@ from tests.conftest import (
     totp_code,
 )
 from tests.factories import SchoolFactory, ServiceFactory
+from tests.logins import PASSWORD, make_operator, make_school_user
 
 NEW_PASSWORD = "Zonnebloem-Stage-2025"
 VERIFY = "/accounts/tweestapsverificatie/code/"
