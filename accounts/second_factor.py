@@ -34,10 +34,10 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorReset, UserSession
-from accounts.services import _queue_mail
 from core.roles import is_operator
 from matching.errors import DomainError
 from matching.memberships import role_for_user
+from notifications.services import outbox_queue
 
 TOTP_DEVICE_NAME = "Authenticator-app"
 RECOVERY_DEVICE_NAME = "Herstelcodes"
@@ -282,8 +282,8 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
     StaticDevice.objects.filter(user=user).delete()
     UserSession.objects.filter(user=user).update(session_key=secrets.token_hex(16))
     reset = SecondFactorReset.objects.create(user=user, reset_by=by)
-    _queue_mail(
-        user.email,
+    outbox_queue(
+        to=user.email,
         template_key="accounts_second_factor_reset",
         context={
             "naam": user.get_full_name() or user.email,

@@ -16,7 +16,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_second_factor_reset"),
+        ("accounts", "0005_second_factor_reset"),
         ("notifications", "0002_default_mail_templates"),
     ]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_role_groups'),
+        ('accounts', '0004_usersession_previous_signed_in_at'),
     ]
 
     operations = [
