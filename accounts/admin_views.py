@@ -20,12 +20,17 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from accounts import second_factor, selectors, services
 from accounts.forms import InvitationForm
-from accounts.models import Invitation
+from accounts.models import Invitation, Role
 from core import roles
 from matching import memberships
 from matching.errors import DomainError
 
 PER_PAGE = 50
+
+
+def _role_label(role):
+    """The role's Dutch label ("beheerder"), not its code ("operator")."""
+    return Role(role).label if role in Role.values else role
 
 
 def _require_operator(request):
@@ -63,7 +68,7 @@ class LoginsViewSet(OperatorViewSet):
         rows = [
             {
                 "user": user,
-                "role": memberships.role_for_user(user) if user.is_active else None,
+                "role": _role_label(memberships.role_for_user(user)) if user.is_active else None,
                 "organisation": memberships.service_for_user(user)
                 or memberships.school_for_user(user)
                 or ", ".join(str(p) for p in memberships.provinces_for_user(user)),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from accounts.models import Role
@@ -14,6 +15,19 @@ class ActivationForm(SetPasswordForm):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = _("Kies een wachtwoord")
         self.fields["new_password2"].label = _("Herhaal het wachtwoord")
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's sign-in form with Dutch labels: Wagtail gives the password field no label,
+    so Django would show the field name ("Password")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mailadres")
+        self.fields["username"].widget.attrs["placeholder"] = _("uw e-mailadres")
+        self.fields["password"].label = _("Wachtwoord")
+        self.fields["password"].widget.attrs["placeholder"] = _("uw wachtwoord")
+        self.fields["remember"].label = _("Aangemeld blijven")
 
 
 class PasswordResetForm(WagtailPasswordResetForm):

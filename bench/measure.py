@@ -895,8 +895,16 @@ class Worker:
 
 
 def _clear_mailing(round_id):
+    """Forget the mailing of the round's boundary: every round of its school year starting
+    at the same moment is mailed together (one mail per login), so all are unmarked."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM notifications_roundmailing WHERE round_id = %s", [round_id])
+        cursor.execute(
+            "DELETE FROM notifications_roundmailing WHERE round_id IN ("
+            " SELECT other.id FROM matching_round other JOIN matching_round this"
+            " ON other.school_year_id = this.school_year_id AND other.starts_at = this.starts_at"
+            " WHERE this.id = %s)",
+            [round_id],
+        )
         cursor.execute(
             "DELETE FROM notifications_outbox WHERE dedup_key LIKE %s", [f"round:{round_id}:%"]
         )

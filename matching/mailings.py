@@ -19,6 +19,7 @@ from notifications.services import (
 from .memberships import school_logins, service_logins
 from .models import Decision, Round, School, Track
 from .selectors import undecided_counts
+from .wording import join_words, mail_day, mail_moment, placement_words, track_label
 
 # A round event older than this is history: a fresh install must not mail about it.
 ROUND_MAILING_WINDOW = dt.timedelta(days=7)
@@ -37,54 +38,125 @@ def _name(user) -> str:
 # Round mailings ----------------------------------------------------------------------
 
 
-def _round_context(round_: Round) -> dict:
+def _round_name(round_: Round) -> str:
+    return round_.name.strip() or f"ronde {round_.number}"
+
+
+def _round_line(round_: Round) -> dict:
     return {
-        "ronde": f"ronde {round_.number}" if not round_.name else round_.name,
-        "nummer": round_.number,
-        "type": round_.get_track_display(),
-        "zichtbaarheid": round_.get_scope_display(),
-        "start": round_.starts_at,
-        "einde": round_.ends_at,
-        "schooljaar": round_.school_year.name,
+        "type": track_label(round_.track),
+        "ronde": _round_name(round_),
+        "zichtbaarheid": str(round_.get_scope_display()),
+        "start": mail_moment(round_.starts_at),
+        "einde": mail_moment(round_.ends_at),
+        "duaal": round_.track == Track.DUAL,
     }
+
+
+def _boundary_context(rounds: list[Round], event: str) -> dict:
+    """The context of one boundary (start or end) that `rounds` (one per track) share.
+
+    `rondes` lists each track with its own scope and dates; the single values (`ronde`,
+    `type`, `start`, `einde`, `zichtbaarheid`) describe them together."""
+    lines = [_round_line(r) for r in rounds]
+    names = list(dict.fromkeys(line["ronde"] for line in lines))
+    scopes = list(dict.fromkeys(line["zichtbaarheid"] for line in lines))
+    first = rounds[0]
+    moment = first.starts_at if event == RoundMailing.Event.STARTED else first.ends_at
+    ends = list(dict.fromkeys(line["einde"] for line in lines))
+    return {
+        "ronde": join_words(names),
+        "nummer": first.number,
+        "type": join_words([line["type"] for line in lines]),
+        "types": [line["type"] for line in lines],
+        "rondes": lines,
+        "aantal_types": len(lines),
+        "zichtbaarheid": scopes[0] if len(scopes) == 1 else "",
+        "start": mail_moment(first.starts_at),
+        "einde": ends[0] if len(ends) == 1 else "",
+        "moment": mail_moment(moment),
+        "schooljaar": first.school_year.name,
+        "duaal": any(line["duaal"] for line in lines),
+        "enkel_duaal": all(line["duaal"] for line in lines),
+        **_placement_words(lines),
+    }
+
+
+def _placement_words(lines: list[dict]) -> dict:
+    """What the tracks of a mail place students in: stageplaats, werkplek, or both."""
+    dual = [line["duaal"] for line in lines]
+    if all(dual):
+        return {"plaats": "werkplek", "plaatsen": "werkplekken"}
+    if any(dual):
+        return {"plaats": "stageplaats of werkplek", "plaatsen": "stageplaatsen en werkplekken"}
+    return {"plaats": "stageplaats", "plaatsen": "stageplaatsen"}
+
+
+def round_boundary(*, round_: Round, event: str) -> list[Round]:
+    """The rounds of `round_`'s school year whose start (or end) is the same moment and that
+    have no mailing for it yet: one boundary, one mail per login whatever the number of
+    tracks. Ordered by track (secondary, adult, dual) so the mail lists them stably."""
+    field = "starts_at" if event == RoundMailing.Event.STARTED else "ends_at"
+    done = RoundMailing.objects.filter(event=event).values("round_id")
+    rounds = list(
+        Round.objects.filter(
+            school_year_id=round_.school_year_id, **{field: getattr(round_, field)}
+        )
+        .exclude(pk__in=done)
+        .select_related("school_year")
+    )
+    order = {track: index for index, track in enumerate(Track.values)}
+    return sorted(rounds, key=lambda r: (order.get(r.track, 99), r.pk))
 
 
 @transaction.atomic
 def round_mailing_write(*, round_: Round, event: str) -> int:
-    """Write the outbox rows of one round event: one per recipient, at most once ever
-    (dedup key round:<pk>:<event>:<user>, unique). Returns the number of new rows."""
+    """Write the outbox rows of one round boundary: one per recipient for all the tracks
+    whose round starts (or ends) at that moment, at most once ever (dedup key
+    round:<first round's pk>:<event>:<user>, unique). Returns the number of new rows."""
     if RoundMailing.objects.select_for_update().filter(round=round_, event=event).exists():
         return 0
-    base = _round_context(round_)
-    # Services and schools get their own text (a school gives no statuses).
+    rounds = round_boundary(round_=round_, event=event)
+    if not rounds:
+        return 0
+    key_round = min(r.pk for r in rounds)
+    # Services and schools get their own text (a school gives no statuses); a school hears
+    # only about the tracks it registers students for.
     for_services = (f"round_{event}", mail_renderer(f"round_{event}"))
     for_schools = (f"round_{event}_school", mail_renderer(f"round_{event}_school"))
     recipients = {}
     for row in service_logins():
-        recipients.setdefault(row.user_id, (row.user, for_services))
-    for row in school_logins(kinds=SCHOOL_KINDS_FOR_TRACK[round_.track]):
-        recipients.setdefault(row.user_id, (row.user, for_schools))
+        recipients.setdefault(row.user_id, [row.user, for_services, rounds])
+    for round_of_track in rounds:
+        for row in school_logins(kinds=SCHOOL_KINDS_FOR_TRACK[round_of_track.track]):
+            entry = recipients.setdefault(row.user_id, [row.user, for_schools, []])
+            if entry[1] is for_schools and round_of_track not in entry[2]:
+                entry[2].append(round_of_track)
+    contexts = {}
     rows = []
-    for user, (template_key, render) in recipients.values():
-        context = {**base, "naam": _name(user)}
-        subject, body = render(context)
+    for user, (template_key, render), tracks in recipients.values():
+        signature = tuple(r.pk for r in tracks)
+        if signature not in contexts:
+            contexts[signature] = _boundary_context(tracks, event)
+        subject, body = render({**contexts[signature], "naam": _name(user)})
         rows.append(
             Outbox(
                 to=user.email,
                 subject=subject,
                 body=body,
                 template_key=template_key,
-                dedup_key=f"round:{round_.pk}:{event}:{user.pk}",
+                dedup_key=f"round:{key_round}:{event}:{user.pk}",
             )
         )
     keys = [row.dedup_key for row in rows]
     existing = set(Outbox.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
     Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     RoundMailing.objects.bulk_create(
-        [RoundMailing(round=round_, event=event, recipients=len(rows))], ignore_conflicts=True
+        [RoundMailing(round=r, event=event, recipients=len(rows)) for r in rounds],
+        ignore_conflicts=True,
     )
     created = len(set(keys) - existing)
-    prefix = f"round:{round_.pk}:{event}:"
+    prefix = f"round:{key_round}:{event}:"
     transaction.on_commit(lambda: outbox_enqueue_prefix(prefix))
     return created
 
@@ -125,12 +197,12 @@ def reminders_send(*, now=None) -> int:
     by_service = {}
     for row in service_logins():
         by_service.setdefault(row.content_object, []).append(row.user)
-    labels = dict(Track.choices)
     for service, users in by_service.items():
         counts = undecided_counts(service=service, now=now)
         if not counts:
             continue
-        per_type = [f"{labels[track]}: {count}" for track, count in counts.items()]
+        per_type = [f"{track_label(track)}: {count}" for track, count in counts.items()]
+        dual = Track.DUAL in counts
         with transaction.atomic():
             for user in users:
                 row = outbox_queue(
@@ -141,7 +213,9 @@ def reminders_send(*, now=None) -> int:
                         "dienst": service.name,
                         "aantal": sum(counts.values()),
                         "per_type": per_type,
-                        "datum": day,
+                        "datum": mail_day(day),
+                        "duaal": dual,
+                        "enkel_duaal": dual and len(counts) == 1,
                     },
                     dedup_key=f"reminder:{day.isoformat()}:{service.pk}:{user.pk}",
                 )
@@ -157,13 +231,19 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
     transaction: a rolled-back acceptance mails nothing."""
     student = decision.student
     school = student.school
+    words = placement_words(student.track)
     context = {
         "school": school.name,
         "leerling": student.full_name,
         "dienst": decision.service.name,
         "mentor": decision.mentor.name if decision.mentor_id else "",
-        "stage_start": decision.period_start or "",
-        "stage_einde": decision.period_end or "",
+        "stage_start": mail_day(decision.period_start) if decision.period_start else "",
+        "stage_einde": mail_day(decision.period_end) if decision.period_end else "",
+        "type": track_label(student.track),
+        "duaal": student.track == Track.DUAL,
+        "plaats": words["plaats"],
+        "een_plaats": words["een_plaats"],
+        "mentor_label": words["mentor"],
     }
     logins = school_logins(school_ids=[school.pk])
     recipients = [(row.user.email, _name(row.user)) for row in logins]
@@ -193,6 +273,7 @@ def notify_school_of_withdrawal(decision: Decision) -> list[Outbox]:
         "school": school.name,
         "leerling": student.full_name,
         "dienst": decision.service.name,
+        "plaats": placement_words(student.track)["plaats"],
     }
     logins = school_logins(school_ids=[school.pk])
     recipients = [(row.user.email, _name(row.user)) for row in logins]

@@ -1,51 +1,74 @@
 """The Dutch mail texts the tool ships with. Editors change them in the admin
 ("E-mailteksten"); these are only the starting point and the fallback when a row is missing.
 
-Each entry: key -> (name, placeholders, subject, body)."""
+Each entry: key -> (name, placeholders, subject, body).
+
+Moments are stated with their real date ("dinsdag 25/11/2026 om 12:00", see
+matching.wording), never "vandaag". A round mail covers every track whose round starts
+or ends at that moment (`rondes`: one line per track); the dual track speaks of a workplace
+(werkplek) and an interview (sollicitatiegesprek)."""
 
 SIGNATURE = """
 Met vriendelijke groeten,
-Het team van Stagematching gezinszorg
+Het team van {{ site_name }}
 {{ site_url }}"""
+
+ROUND_PLACEHOLDERS = (
+    "naam, ronde, nummer, type, types, rondes (type, ronde, zichtbaarheid, start, einde, "
+    "duaal), zichtbaarheid, start, einde, moment, schooljaar, duaal, enkel_duaal, plaats, "
+    "plaatsen, site_name, "
+    "site_url"
+)
 
 DEFAULTS = {
     "round_started": (
         "Start van een ronde",
-        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
-        "Stagematching: {{ ronde }} is gestart",
+        ROUND_PLACEHOLDERS,
+        "{{ site_name }}: {{ ronde }} is gestart ({{ type }})",
         """Beste {{ naam }},
 
-Vandaag om {{ start }} startte {{ ronde }} ({{ type }}) van stagematching voor schooljaar
-{{ schooljaar }}. In deze ronde zie je: {{ zichtbaarheid }}.
-De ronde loopt tot {{ einde }}.
-
-Meld je aan op {{ site_url }} om de aanvragen te bekijken en een status te geven.
-"""
+Op {{ moment }} startte {{ ronde }} van stagematching voor schooljaar {{ schooljaar }}.
+{% for r in rondes %}
+{{ r.type }} ({{ r.ronde }}): je ziet {{ r.zichtbaarheid|lower }}.
+De ronde loopt tot {{ r.einde }}.
+{% endfor %}
+{% if not enkel_duaal %}Meld je aan op {{ site_url }} om de aanvragen te bekijken en elke
+leerling een status te geven (aanvaard of niet aanvaard).
+{% endif %}{% if duaal %}Duaal leren: nodig de leerlingen die bij jullie dienst passen uit voor
+een sollicitatiegesprek en laat na het gesprek weten of je hen een werkplek aanbiedt.
+{% if enkel_duaal %}Meld je daarvoor aan op {{ site_url }}.
+{% endif %}{% endif %}"""
         + SIGNATURE,
     ),
     "round_ended": (
         "Einde van een ronde",
-        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
-        "Stagematching: {{ ronde }} is afgelopen",
+        ROUND_PLACEHOLDERS,
+        "{{ site_name }}: {{ ronde }} is afgelopen ({{ type }})",
         """Beste {{ naam }},
 
-{{ ronde }} ({{ type }}) van stagematching voor schooljaar {{ schooljaar }} liep af op
-{{ einde }}. De tool blijft open: geef alle wijzigingen van statussen nog door, zodat we
-een volledig zicht houden op de aanvaarde stageplaatsen.
+Op {{ moment }} liep {{ ronde }} van stagematching voor schooljaar {{ schooljaar }} af
+voor {{ type }}.
+
+De tool blijft open: geef alle wijzigingen van statussen nog door via {{ site_url }}, zodat
+we een volledig zicht houden op de aanvaarde {{ plaatsen }}.
 """
         + SIGNATURE,
     ),
     "round_started_school": (
         "Start van een ronde (scholen)",
-        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
-        "Stagematching: {{ ronde }} is gestart",
+        ROUND_PLACEHOLDERS,
+        "{{ site_name }}: {{ ronde }} is gestart ({{ type }})",
         """Beste {{ naam }},
 
-Vandaag om {{ start }} startte {{ ronde }} ({{ type }}) van stagematching voor schooljaar
-{{ schooljaar }}. De diensten gezinszorg zien in deze ronde: {{ zichtbaarheid }}.
-De ronde loopt tot {{ einde }}.
-
-Op {{ site_url }} volgt u welke van uw leerlingen al een stageplaats kregen. Controleer
+Op {{ moment }} startte {{ ronde }} van stagematching voor schooljaar {{ schooljaar }}.
+{% for r in rondes %}
+{{ r.type }} ({{ r.ronde }}): de diensten gezinszorg zien {{ r.zichtbaarheid|lower }}.
+De ronde loopt tot {{ r.einde }}.
+{% endfor %}{% if duaal %}
+Duaal leren: een dienst die een leerling wil leren kennen, nodigt hem of haar uit voor een
+sollicitatiegesprek; daarna hoort u of de leerling een werkplek krijgt.
+{% endif %}
+Op {{ site_url }} volgt u welke van uw leerlingen al een {{ plaats }} kregen. Controleer
 of de gegevens van uw leerlingen kloppen: zodra een dienst een leerling aanvaardt, kunt u
 enkel de opmerkingen nog wijzigen.
 """
@@ -53,30 +76,32 @@ enkel de opmerkingen nog wijzigen.
     ),
     "round_ended_school": (
         "Einde van een ronde (scholen)",
-        "naam, ronde, nummer, type, zichtbaarheid, start, einde, schooljaar, site_url",
-        "Stagematching: {{ ronde }} is afgelopen",
+        ROUND_PLACEHOLDERS,
+        "{{ site_name }}: {{ ronde }} is afgelopen ({{ type }})",
         """Beste {{ naam }},
 
-{{ ronde }} ({{ type }}) van stagematching voor schooljaar {{ schooljaar }} liep af op
-{{ einde }}. Op {{ site_url }} ziet u welke van uw leerlingen een stageplaats kregen en
-welke nog niet. Heeft een leerling intussen zelf een stageplaats gevonden of stopt hij
-met de opleiding? Laat het ons weten.
+Op {{ moment }} liep {{ ronde }} van stagematching voor schooljaar {{ schooljaar }} af
+voor {{ type }}. Op {{ site_url }} ziet u welke van uw leerlingen een {{ plaats }}
+kregen en welke nog niet. Heeft een leerling intussen zelf een {{ plaats }} gevonden of
+stopt hij of zij met de opleiding? Laat het ons weten.
 """
         + SIGNATURE,
     ),
     "reminder_undecided": (
         "Herinnering: onbesliste aanvragen",
-        "naam, dienst, aantal, per_type, datum, site_url",
-        "Stagematching: {{ aantal }} aanvra{{ aantal|pluralize:'ag,gen' }} nog onbeslist",
+        "naam, dienst, aantal, per_type, datum, duaal, enkel_duaal, site_name, site_url",
+        "{{ site_name }}: {{ aantal }} aanvra{{ aantal|pluralize:'ag,gen' }} nog onbeslist",
         """Beste {{ naam }},
 
-Voor {{ dienst }} staan er op {{ datum }} nog {{ aantal }} zichtbare aanvragen zonder
-beslissing:
+Voor {{ dienst }} sta{{ aantal|pluralize:'at,an' }} er op {{ datum }} nog {{ aantal }} zichtbare
+aanvra{{ aantal|pluralize:'ag,gen' }} zonder beslissing:
 {% for regel in per_type %}- {{ regel }}
 {% endfor %}
-Geef hen een status (aanvaard of niet aanvaard) via {{ site_url }}, zodat elke leerling
-tijdig een stageplaats vindt.
-"""
+{% if not enkel_duaal %}Geef elke leerling een status (aanvaard of niet aanvaard) via
+{{ site_url }}, zodat iedereen tijdig een stageplaats vindt.
+{% endif %}{% if duaal %}Duaal leren: nodig de leerlingen die bij jullie passen uit voor een
+sollicitatiegesprek (of geef aan dat je hen niet uitnodigt) via {{ site_url }}.
+{% endif %}"""
         + SIGNATURE,
     ),
     "accounts_invitation": (
@@ -102,7 +127,8 @@ Later meld je aan op {{ site_url }} met je e-mailadres.
         "{{ site_name }}: nieuw wachtwoord instellen",
         """Beste,
 
-Je vroeg om je wachtwoord opnieuw in te stellen. Dat kan via deze link:
+Je vroeg om je wachtwoord voor {{ site_name }} opnieuw in te stellen. Dat kan binnen het
+uur via deze link:
 
 {{ reset_url }}
 
@@ -128,29 +154,30 @@ Vroeg je dit niet aan? Neem dan meteen contact op met de helpdesk.
     ),
     "student_accepted_school": (
         "Leerling aanvaard (aan de school)",
-        "naam, school, leerling, dienst, mentor, stage_start, stage_einde, site_url",
-        "Stagematching: {{ leerling }} heeft een stageplaats",
+        "naam, school, leerling, dienst, type, duaal, plaats, een_plaats, mentor, "
+        "mentor_label, stage_start, stage_einde, site_name, site_url",
+        "{{ site_name }}: {{ leerling }} heeft een {{ plaats }}",
         """Beste {{ naam }},
 
-{{ dienst }} heeft {{ leerling }} ({{ school }}) aanvaard voor een stage.
-{% if mentor %}Stagementor: {{ mentor }}
-{% endif %}{% if stage_start %}Periode: {{ stage_start }} tot {{ stage_einde }}
+{{ dienst }} heeft {{ leerling }} ({{ school }}) aanvaard voor {{ een_plaats }}.
+{% if mentor %}{{ mentor_label }}: {{ mentor }}
+{% endif %}{% if stage_start %}Periode: van {{ stage_start }} tot {{ stage_einde }}
 {% endif %}
-Meer details vind je na aanmelden op {{ site_url }}.
+Meer details vindt u na aanmelden op {{ site_url }}.
 """
         + SIGNATURE,
     ),
     "student_withdrawn_school": (
         "Aanvaarding ingetrokken (aan de school)",
-        "naam, school, leerling, dienst, site_url",
-        "Stagematching: {{ dienst }} trok de aanvaarding van {{ leerling }} in",
+        "naam, school, leerling, dienst, plaats, site_name, site_url",
+        "{{ site_name }}: {{ dienst }} trok de aanvaarding van {{ leerling }} in",
         """Beste {{ naam }},
 
 {{ dienst }} heeft de aanvaarding van {{ leerling }} ({{ school }}) ingetrokken.
-De leerling heeft dus geen stageplaats meer bij deze dienst en is opnieuw zichtbaar voor
+De leerling heeft dus geen {{ plaats }} meer bij deze dienst en is opnieuw zichtbaar voor
 de andere diensten volgens de lopende ronde.
 
-Meer details vind je na aanmelden op {{ site_url }}.
+Meer details vindt u na aanmelden op {{ site_url }}.
 """
         + SIGNATURE,
     ),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -18,6 +18,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.columns import AbsoluteDateColumn, YesNoColumn
 from core.permissions import ReadOnlyPermissionPolicy, RoleModelPermissionPolicy
 from core.roles import is_operator
 from core.viewsets import ReadOnlyViewSetMixin
@@ -105,6 +106,19 @@ class OperatorOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(PeriodicTask, OperatorOnlyPolicy(PeriodicTask))
 
 
+def crontab_label(task) -> str:
+    """A daily time as "elke dag om 09:00"; other crontabs as django-celery-beat says them."""
+    crontab = task.crontab
+    if crontab is None:
+        return "—"
+    daily = (crontab.day_of_week, crontab.day_of_month, crontab.month_of_year) == ("*",) * 3
+    if daily and crontab.hour.isdigit() and crontab.minute.isdigit():
+        return _("elke dag om %(time)s") % {
+            "time": f"{int(crontab.hour):02d}:{int(crontab.minute):02d}"
+        }
+    return str(crontab)
+
+
 class ScheduleViewSet(ModelViewSet):
     """The beat schedules (django-celery-beat rows): the operator can change the interval
     or time, or switch a job off; beat picks up the change by itself."""
@@ -115,11 +129,10 @@ class ScheduleViewSet(ModelViewSet):
     name = "schedules"
     list_display = [
         "name",
-        "task",
         Column("interval", label=_("elke")),
-        Column("crontab", label=_("tijdstip")),
-        BooleanColumn("enabled", label=_("actief")),
-        Column("last_run_at", label=_("laatst uitgevoerd")),
+        Column("crontab", label=_("tijdstip"), accessor=crontab_label),
+        YesNoColumn("enabled", label=_("actief")),
+        AbsoluteDateColumn("last_run_at", label=_("laatst uitgevoerd")),
     ]
     form_fields = ["name", "enabled", "interval", "crontab", "description"]
     copy_view_enabled = False

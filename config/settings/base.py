@@ -203,6 +203,7 @@ SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "operator,editor,service,s
 OTP_TOTP_ISSUER = "Stagematching"
 RECOVERY_CODE_COUNT = 10
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"
 
 # Content-Security-Policy (django-csp 4). Wagtail's admin needs inline styles; scripts only
 # from this origin or with the nonce; everything else is same-origin.
@@ -238,6 +239,10 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stagematching <info@stagematching.org>")
+# The helpdesk's contact when the public site's helpdesk setting cannot be read (a 500 page
+# with the database down) or is empty.
+HELPDESK_EMAIL = os.environ.get("HELPDESK_EMAIL", "info@stagematching.org")
+HELPDESK_PHONE = os.environ.get("HELPDESK_PHONE", "")
 
 # Celery. Without REDIS_URL the broker is embedded (kombu's filesystem transport), so the
 # demo's worker and beat really run with no server installed.

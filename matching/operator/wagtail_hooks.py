@@ -10,13 +10,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from core.columns import AbsoluteDateColumn, YesNoColumn
 from core.permissions import OperatorPermissionPolicy
 from core.viewsets import ReadOnlyViewSetMixin, related_index_view
 from matching.errors import DomainError
@@ -31,6 +32,7 @@ from matching.models import (
     StatusChange,
     Student,
 )
+from matching.operator.labels import TracksColumn, TracksField
 from matching.timetable import school_year_close, school_year_create_from_default
 
 # School years --------------------------------------------------------------------------
@@ -71,9 +73,9 @@ class SchoolYearViewSet(ModelViewSet):
     index_view_class = SchoolYearIndexView
     list_display = [
         "name",
-        DateColumn("starts_on", label=_("begindatum")),
-        DateColumn("ends_on", label=_("einddatum")),
-        Column("closed_at", label=_("afgesloten op")),
+        AbsoluteDateColumn("starts_on", label=_("begindatum")),
+        AbsoluteDateColumn("ends_on", label=_("einddatum")),
+        AbsoluteDateColumn("closed_at", label=_("afgesloten op")),
     ]
     form_fields = [
         "name",
@@ -196,8 +198,8 @@ class RoundViewSet(ModelViewSet):
         Column("school_year", label=_("schooljaar")),
         Column("track", label=_("type leerling"), accessor="get_track_display"),
         Column("scope", label=_("zichtbaarheid"), accessor="get_scope_display"),
-        Column("starts_at", label=_("start")),
-        Column("ends_at", label=_("einde")),
+        AbsoluteDateColumn("starts_at", label=_("start")),
+        AbsoluteDateColumn("ends_at", label=_("einde")),
     ]
     list_filter = ["school_year", "track", "scope"]
     form_fields = RoundForm.Meta.fields
@@ -210,9 +212,20 @@ class MilestoneViewSet(ModelViewSet):
     menu_label = _("Mijlpalen")
     menu_order = 120
     name = "milestones"
-    list_display = ["name", "school_year", "tracks", "starts_at", "ends_at"]
+    list_display = [
+        "name",
+        "school_year",
+        TracksColumn("tracks", label=_("types")),
+        AbsoluteDateColumn("starts_at", label=_("start")),
+        AbsoluteDateColumn("ends_at", label=_("einde")),
+    ]
     list_filter = ["school_year"]
     form_fields = ["school_year", "name", "tracks", "starts_at", "ends_at"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "tracks":
+            return TracksField(label=db_field.verbose_name, required=not db_field.blank)
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 # Services, schools, students -----------------------------------------------------------
@@ -230,7 +243,7 @@ class ServiceViewSet(ModelViewSet):
         "province",
         "postcode",
         "municipality",
-        BooleanColumn("is_active", label=_("actief")),
+        YesNoColumn("is_active", label=_("actief")),
     ]
     list_filter = ["province", "is_active"]
     search_fields = ["name", "code", "municipality", "postcode"]
@@ -273,7 +286,7 @@ class StudentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         Column("track", label=_("type leerling"), accessor="get_track_display"),
         "province",
         "postcode",
-        Column("registered_at", label=_("ingeschreven op")),
+        AbsoluteDateColumn("registered_at", label=_("ingeschreven op")),
     ]
     list_filter = ["school_year", "track", "province"]
     search_fields = ["first_name", "last_name", "postcode", "municipality"]
@@ -311,7 +324,7 @@ class DecisionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "mentor",
         "period_start",
         "period_end",
-        Column("updated_at", label=_("gewijzigd op")),
+        AbsoluteDateColumn("updated_at", label=_("gewijzigd op")),
     ]
     list_filter = ["status", "student__track", "service__province"]
     search_fields = ["student__last_name", "student__first_name", "service__name"]
@@ -335,7 +348,7 @@ class StatusChangeViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         Column("from_status", label=_("van"), accessor="get_from_status_display"),
         Column("to_status", label=_("naar"), accessor="get_to_status_display"),
         "changed_by",
-        Column("changed_at", label=_("op")),
+        AbsoluteDateColumn("changed_at", label=_("op")),
     ]
     list_filter = ["to_status", "service__province"]
     search_fields = ["student__last_name", "service__name"]
@@ -356,7 +369,7 @@ class PersonalDataAccessViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "user",
         "service",
         Column("context", label=_("context"), accessor="get_context_display"),
-        Column("accessed_at", label=_("op")),
+        AbsoluteDateColumn("accessed_at", label=_("op")),
     ]
     list_filter = ["context"]
     search_fields = ["student__last_name", "user__email"]

@@ -63,34 +63,44 @@ def test_sweep_at_round_1_start_mails_services_and_the_schools_of_each_track(peo
     school_year_create_from_default(year=2025)
     services = [u.email for u in people["service"]]
     created = sweep_at(utc(2025, 6, 30, 10))  # 12:00 Brussels
-    # Round 1 secondary: the service logins + the secondary school; adult: + the CVO.
-    assert created == 2 * 3 + 2
-    secondary = sorted(services + [people["secondary_school"].email])
-    adult = sorted(services + [people["cvo"].email])
-    assert sorted(Outbox.objects.values_list("to", flat=True)) == sorted(secondary + adult)
+    # Secondary and adult open together: one mail per service login listing both tracks,
+    # and each school hears about its own track.
+    assert created == 3 + 2
+    expected = sorted(services + [people["secondary_school"].email, people["cvo"].email])
+    assert sorted(Outbox.objects.values_list("to", flat=True)) == expected
     inactive = {u.email for u in people["inactive"]}
     assert not inactive & set(Outbox.objects.values_list("to", flat=True))
     assert all(row.status == Outbox.Status.SENT for row in Outbox.objects.all())
-    assert len(mail.outbox) == 8
-    assert "Ronde 1 is gestart" in mail.outbox[0].subject
+    assert len(mail.outbox) == 5
+    assert RoundMailing.objects.count() == 2  # both rounds are marked as mailed
     # Schools get the schools' text: they follow their students, they give no statuses.
     schools = {people["secondary_school"].email, people["cvo"].email}
     for row in Outbox.objects.all():
-        expected = "round_started_school" if row.to in schools else "round_started"
-        assert row.template_key == expected
-    to_school = next(m for m in mail.outbox if m.to[0] in schools)
-    assert "status" not in to_school.body and "uw leerlingen" in to_school.body
+        expected_key = "round_started_school" if row.to in schools else "round_started"
+        assert row.template_key == expected_key
     to_service = next(m for m in mail.outbox if m.to[0] not in schools)
-    assert "status te geven" in to_service.body
+    assert to_service.subject == (
+        "Stagematching gezinszorg: Ronde 1 is gestart "
+        "(Secundair onderwijs en Volwassenenonderwijs (CVO))"
+    )
+    assert "Op maandag 30/06/2025 om 12:00 startte Ronde 1" in to_service.body
+    assert "Secundair onderwijs (Ronde 1)" in to_service.body
+    assert "Volwassenenonderwijs (CVO) (Ronde 1)" in to_service.body
+    assert "Vandaag" not in to_service.body
+    assert "een status te geven (aanvaard of niet aanvaard)" in " ".join(to_service.body.split())
+    to_cvo = next(m for m in mail.outbox if m.to[0] == people["cvo"].email)
+    assert "Volwassenenonderwijs (CVO)" in to_cvo.subject
+    assert "Secundair" not in to_cvo.subject + to_cvo.body
+    assert "status" not in to_cvo.body and "uw leerlingen" in to_cvo.body
 
 
 def test_running_the_sweep_twice_sends_nothing_new(people, sweep_at):
     school_year_create_from_default(year=2025)
-    assert sweep_at(utc(2025, 6, 30, 10)) == 8
+    assert sweep_at(utc(2025, 6, 30, 10)) == 5
     assert sweep_at(utc(2025, 6, 30, 10)) == 0
     assert sweep_at(utc(2025, 6, 30, 10, 1)) == 0
     assert sweep_at(utc(2025, 7, 2)) == 0
-    assert len(mail.outbox) == 8
+    assert len(mail.outbox) == 5
 
 
 def test_unique_key_stops_a_second_mailing_even_without_the_marker(people, sweep_at):
@@ -98,29 +108,30 @@ def test_unique_key_stops_a_second_mailing_even_without_the_marker(people, sweep
     sweep_at(utc(2025, 6, 30, 10))
     RoundMailing.objects.all().delete()  # as if two beats raced past the marker check
     assert sweep_at(utc(2025, 6, 30, 10, 1)) == 0
-    assert Outbox.objects.count() == 8
-    assert len(mail.outbox) == 8
+    assert Outbox.objects.count() == 5
+    assert len(mail.outbox) == 5
 
 
 def test_each_boundary_mails_its_event_once(people, sweep_at):
     school_year_create_from_default(year=2025)
     expected = [
         # (moment, new mails): just before and at each boundary of the secondary/adult rounds
-        (utc(2025, 6, 30, 10), 8),  # round 1 starts: 4 recipients for each of 2 tracks
+        # one mail per login for both tracks: 3 service logins + 2 schools
+        (utc(2025, 6, 30, 10), 5),  # round 1 starts
         (utc(2025, 8, 15, 9, 59), 0),
-        (utc(2025, 8, 15, 10), 8),  # round 1 ends
+        (utc(2025, 8, 15, 10), 5),  # round 1 ends
         (utc(2025, 9, 5, 9, 59), 0),
-        (utc(2025, 9, 5, 10), 8),  # round 2 starts
+        (utc(2025, 9, 5, 10), 5),  # round 2 starts
         (utc(2025, 9, 19, 9, 59), 0),
-        (utc(2025, 9, 19, 10), 16),  # round 2 ends and round 3 starts at the same moment
+        (utc(2025, 9, 19, 10), 10),  # round 2 ends and round 3 starts: two events
         (utc(2025, 9, 30, 9, 59), 0),
-        (utc(2025, 9, 30, 10), 8),  # round 3's target date
+        (utc(2025, 9, 30, 10), 5),  # round 3's target date
         (utc(2025, 10, 3), 0),
     ]
     for moment, new in expected:
         assert (moment, sweep_at(moment)) == (moment, new)
-    assert Outbox.objects.filter(template_key__startswith="round_ended").count() == 24
-    assert Outbox.objects.count() == len(mail.outbox) == 48
+    assert Outbox.objects.filter(template_key__startswith="round_ended").count() == 15
+    assert Outbox.objects.count() == len(mail.outbox) == 30
 
 
 def test_dual_round_mails_services_and_secondary_schools(people, sweep_at):
