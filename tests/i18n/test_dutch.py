@@ -447,7 +447,7 @@ def test_round_mail_states_the_real_date_and_lists_both_tracks(
     from matching.mailings import round_mailings_sweep
     from matching.timetable import school_year_create_from_default
     from tests import factories
-    from tests.notifications.helpers import service_login
+    from tests.logins import make_service_user as service_login
 
     school_year_create_from_default(year=2026)
     login = service_login(factories.ServiceFactory())
@@ -471,7 +471,7 @@ def test_acceptance_mail_of_a_dual_student_speaks_of_a_workplace(
     from matching.mailings import notify_school_of_acceptance
     from matching.models import Decision, Status, Track
     from tests import factories
-    from tests.notifications.helpers import school_login
+    from tests.logins import make_school_user as school_login
 
     school = factories.SchoolFactory()
     school_login(school)
