@@ -2,16 +2,14 @@
 
 from django import template
 from django.utils import translation
-from wagtail import __version__ as wagtail_version
 from wagtail.admin.auth import user_has_any_page_permission
-from wagtail.templatetags.wagtailcore_tags import wagtail_feature_release_editor_guide_link
 
 from matching.memberships import role_for_user
 
 register = template.Library()
 
 # The project's own manual per role (CMS demo content, cms/content.py); others keep
-# Wagtail's editor guide (editors and operators work in Wagtail's page editor).
+# the public site's help (never Wagtail's English, Wagtail-named guide).
 MANUAL_SLUGS = {"service": "handleiding-diensten", "school": "handleiding-scholen"}
 
 
@@ -23,7 +21,8 @@ def has_page_rights(context) -> bool:
 
 @register.simple_tag(takes_context=True)
 def help_link(context) -> dict:
-    """{"url", "own"}: the manual page for this login's role, else Wagtail's guide."""
+    """{"url", "own"}: the manual page for this login's role, else the public site's help
+    (never Wagtail's English guide: every word a user reads is the product's own)."""
     request = context["request"]
     slug = MANUAL_SLUGS.get(role_for_user(request.user))
     if slug:
@@ -34,15 +33,5 @@ def help_link(context) -> dict:
             url = page.get_url(request=request)
             if url:
                 return {"url": url, "own": True, "title": page.title}
-    return {
-        "url": wagtail_feature_release_editor_guide_link(),
-        "own": False,
-        "title": _wagtail_text("Wagtail %(current_version)s editor guide")
-        % {"current_version": wagtail_version},
-    }
-
-
-def _wagtail_text(text: str) -> str:
-    """One of Wagtail's own strings, translated by Wagtail's catalogue; called by another
-    name than gettext so that `make messages` keeps it out of the project's catalogue."""
-    return translation.gettext(text)
+    title = translation.gettext("Handleiding en hulp op de website")
+    return {"url": "/", "own": True, "title": title}
