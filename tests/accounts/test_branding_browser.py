@@ -5,7 +5,7 @@ violations, at desktop (1280x800) and phone (375 px) width."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import screenshot
+from tests.conftest import browser_login, screenshot
 from tests.factories import UserFactory
 from tests.i18n.visible import english_in
 
@@ -96,11 +96,7 @@ def test_the_sidebar_wagtail_renders_with_javascript_is_dutch(transactional_db, 
 
     call_command("seed_demo", "--students", "60", "--services", "12", "--schools", "8", "--quiet")
     for email in ROLE_LOGINS:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", email)
-        page.fill("input[name=password]", "Stage-Demo-2026!")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
+        browser_login(page, live_server, email, password="Stage-Demo-2026!")
         page.wait_for_selector("#wagtail-sidebar .sidebar-main-menu")
         # Wagtail shows one submenu at a time: read the page with each of them open.
         toggles = page.query_selector_all("#wagtail-sidebar button[aria-expanded=false]")

@@ -78,12 +78,24 @@ def dutch_client() -> Client:
 
 
 def sign_in(email: str) -> tuple[Client, str]:
+    """Password on the sign-in page, then (for a role that needs one) the second factor's
+    code page, which must read Dutch too; returns the client and the dashboard's HTML."""
+    from accounts.models import User
+    from tests.conftest import needs_second_factor, second_factor_device, totp_code
+
     client = dutch_client()
-    response = client.post(
-        "/admin/login/", {"username": email, "password": DEMO_PASSWORD}, follow=True
-    )
-    assert response.status_code == 200 and "_auth_user_id" in client.session, email
-    return client, response.content.decode()
+    user = User.objects.get(email=email)
+    response = client.post("/admin/login/", {"username": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, email
+    if needs_second_factor(user):
+        device = second_factor_device(user)
+        page = client.get("/accounts/tweestapsverificatie/code/").content.decode()
+        assert english_in(visible_text(page)) == [], (email, "second factor page")
+        response = client.post("/accounts/tweestapsverificatie/code/", {"code": totp_code(device)})
+        assert response.status_code == 302, email
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200 and "_auth_user_id" in client.session, email
+    return client, dashboard.content.decode()
 
 
 def menu_urls(html: str) -> list[str]:
