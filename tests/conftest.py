@@ -183,7 +183,9 @@ def totp_code(device=None, *, secret_b32=None) -> str:
         last_t, tolerance = -1, 1
     totp = pyotp.TOTP(secret_b32)
     now_t = int(time.time()) // totp.interval
-    for t in range(now_t - tolerance, now_t + tolerance + 1):
+    # The current step first: a code of the step before fails when the clock crosses into
+    # the next step between computing and checking it.
+    for t in [now_t, *range(now_t + 1, now_t + tolerance + 1), *range(now_t - tolerance, now_t)]:
         if t > last_t:
             return totp.at(t * totp.interval)
     raise AssertionError(
