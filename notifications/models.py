@@ -78,6 +78,13 @@ class Outbox(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # The retry schedule lives here, not in broker messages: a queued row is published
+    # when `next_attempt_at` has passed. Publishing claims the row (claim + 1, and
+    # next_attempt_at moves to the end of the claim's lease); the message carries the
+    # claim, and a delivery whose claim is no longer the row's does nothing. So one row has
+    # one live delivery message at a time, whatever sweeps, operators and redeliveries do.
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
+    claim = models.PositiveIntegerField(default=0, editable=False)
     last_error = models.CharField(_("laatste fout"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
@@ -86,7 +93,10 @@ class Outbox(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("verzonden e-mail")
         verbose_name_plural = _("verzonden e-mails")
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"

@@ -7,7 +7,7 @@ SCHEDULES = [
     # name, task, every (minutes) or daily time (hour, minute)
     ("Rondemailings (start/einde van rondes)", "notifications.tasks.round_mailings_sweep", 1, None),
     ("Herinnering onbesliste aanvragen", "notifications.tasks.reminders_send", None, (9, 0)),
-    ("Wachtrij e-mail opnieuw proberen", "notifications.tasks.outbox_retry_sweep", 5, None),
+    ("Wachtrij e-mail opnieuw proberen", "notifications.tasks.outbox_retry_sweep", 1, None),
 ]
 
 

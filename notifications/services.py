@@ -3,13 +3,13 @@ caller's transaction, deliver after commit, retry, cancel. Which mails a change 
 (round mailings, reminders, the acceptance notice) is decided by the domain that causes it
 (matching.mailings); this module knows nothing of it. tasks.py only calls these."""
 
-import datetime as dt
 import logging
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template import Context
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -18,11 +18,10 @@ from .defaults import DEFAULTS
 from .links import LINK_PLACEHOLDER, link_mint
 from .models import MailTemplate, Outbox
 from .rendering import compile_text, plain_context
+from .retry import CLAIM_LEASE, MAX_ATTEMPTS, describe, is_permanent, retry_delay
 
 logger = logging.getLogger(__name__)
 
-# Queued rows younger than this still have their own delivery message on the way.
-RETRY_GRACE = dt.timedelta(minutes=2)
 ENQUEUE_BATCH = 500
 # Mails whose text holds a sign-in secret or a student's personal data: once sent, only
 # the fact that they were sent is kept.
@@ -37,8 +36,6 @@ LINK_GONE = gettext_lazy(
     "Niet verzonden: de link kan niet meer aangemaakt worden (uitnodiging ingetrokken of "
     "gebruikt, of login gedeactiveerd)."
 )
-# Delivery attempts of one row (over all tasks and sweeps) before it is marked failed.
-MAX_ATTEMPTS = 6
 
 
 # Rendering ---------------------------------------------------------------------------
@@ -123,24 +120,77 @@ def outbox_queue(
 
 
 def outbox_enqueue(outbox_ids) -> int:
-    """Send delivery messages for these rows. Never raises: with the broker down the rows
-    stay queued and `outbox_retry_sweep` enqueues them later. Returns how many went out."""
+    """Publish delivery messages for these rows (those still queued and due). Never raises
+    and never waits long: the broker's connect and socket timeouts bound a publish
+    (settings: CELERY_BROKER_TRANSPORT_OPTIONS) and there is no publish retry, so with the
+    broker down or frozen the caller loses at most one timeout; the rows stay queued and
+    the sweep publishes them once the broker answers. Returns how many went out."""
+    try:
+        claimed = _outbox_claim(ids=list(outbox_ids))
+    except Exception as exc:  # the database itself is gone: the sweep finds the rows later
+        logger.warning("outbox: could not claim rows for delivery (%s)", type(exc).__name__)
+        return 0
+    return _outbox_publish(claimed)
+
+
+def _due(now):
+    return Outbox.objects.filter(status=Outbox.Status.QUEUED, next_attempt_at__lte=now)
+
+
+def _outbox_claim(*, ids=None, now=None, limit=ENQUEUE_BATCH) -> list[tuple[int, int]]:
+    """Claim due queued rows for one publication each: (pk, claim) pairs.
+
+    Rows are locked with SKIP LOCKED and re-checked by PostgreSQL after any wait, and the
+    claim moves `next_attempt_at` past `now`: two sweeps (or a sweep and a request's
+    after-commit publish) never claim the same row for the same attempt."""
+    now = now or timezone.now()
+    rows = _due(now)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    with transaction.atomic():
+        pks = list(
+            rows.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not pks:
+            return []
+        Outbox.objects.filter(pk__in=pks).update(
+            claim=F("claim") + 1, next_attempt_at=now + CLAIM_LEASE
+        )
+        return list(Outbox.objects.filter(pk__in=pks).order_by("pk").values_list("pk", "claim"))
+
+
+def _outbox_publish(claimed: list[tuple[int, int]]) -> int:
     from .tasks import deliver_outbox
 
-    sent = 0
-    for outbox_id in outbox_ids:
+    for sent, (outbox_id, claim) in enumerate(claimed):
         try:
-            # No publish retries: a request must not hang on a dead broker; the sweep retries.
-            deliver_outbox.apply_async((outbox_id,), retry=False)
+            # retry=False: kombu's publish retries would hold the caller for seconds.
+            deliver_outbox.apply_async((outbox_id, claim), retry=False)
         except Exception as exc:  # broker unreachable: kombu/redis/OS errors alike
             logger.warning(
-                "outbox: could not enqueue delivery of %s more row(s) (%s); the sweep retries",
-                len(outbox_ids) - sent,
+                "outbox: could not publish delivery of %s row(s) (%s); the sweep retries",
+                len(claimed) - sent,
                 type(exc).__name__,
             )
-            break
-        sent += 1
-    return sent
+            _outbox_release(claimed[sent:])
+            return sent
+    return len(claimed)
+
+
+def _outbox_release(claimed: list[tuple[int, int]]) -> None:
+    """Make rows whose publish failed due again at once (not only after the lease), so the
+    next sweep after the broker is back publishes them."""
+    try:
+        match = Q()
+        for outbox_id, claim in claimed:
+            match |= Q(pk=outbox_id, claim=claim)
+        Outbox.objects.filter(match, status=Outbox.Status.QUEUED).update(
+            next_attempt_at=timezone.now()
+        )
+    except Exception as exc:  # then the lease runs out and the sweep takes them anyway
+        logger.warning("outbox: could not release claims (%s)", type(exc).__name__)
 
 
 def outbox_enqueue_prefix(prefix: str) -> None:
@@ -152,8 +202,8 @@ def outbox_enqueue_prefix(prefix: str) -> None:
         .values_list("pk", flat=True)
     )
     for start in range(0, len(ids), ENQUEUE_BATCH):
-        batch = ids[start : start + ENQUEUE_BATCH]
-        if outbox_enqueue(batch) < len(batch):
+        claimed = _outbox_claim(ids=ids[start : start + ENQUEUE_BATCH])
+        if _outbox_publish(claimed) < len(claimed):
             return  # broker down: the retry sweep takes over
 
 
@@ -175,23 +225,29 @@ def _send(row: Outbox, *, subject: str, body: str) -> None:
     ).send()
 
 
-def outbox_deliver(*, outbox_id: int, final_attempt: bool = False) -> str:
-    """Send one queued row and mark it sent.
+def outbox_deliver(*, outbox_id: int, claim: int | None) -> str:
+    """Send one queued row under `claim` and mark it sent.
 
     The row is locked (skip_locked) and already updated to `sent` before the mail leaves;
-    the commit follows the send immediately. So a second delivery of the same row (a
-    redelivered message, a second worker) finds it locked or no longer queued and sends
-    nothing, and a worker killed before the commit leaves the row queued for a retry. The
-    only moment a kill can cause a repeat is between the mail server's "accepted" and that
-    commit. On failure the attempt is recorded and the error re-raised for the task to
-    retry; after MAX_ATTEMPTS (or on the task's final retry) the row is marked failed.
-    Returns the row's resulting status, or "skipped".
+    the commit follows the send immediately. A message whose row is locked, no longer
+    queued, or claimed again since (a newer publication, an operator's retry) sends
+    nothing; a message without a claim (published before claims existed) neither — the
+    sweep publishes its row anew. A worker killed before the commit leaves the row queued
+    under its claim; the sweep takes it again when the lease ends. The only moment a kill
+    can cause a repeat is between the mail server's "accepted" and that commit.
+
+    A failed send is recorded on the row (attempts, a redacted last_error) and scheduled
+    by `next_attempt_at` (retry.retry_delay); a permanent refusal (5xx) or the last of
+    MAX_ATTEMPTS marks it failed. Nothing is re-raised: the row, not the broker, holds the
+    retry. Returns "sent", "retry", "failed" or "skipped".
     """
+    if claim is None:
+        return "skipped"
     try:
         with transaction.atomic():
             row = (
                 Outbox.objects.select_for_update(skip_locked=True)
-                .filter(pk=outbox_id, status=Outbox.Status.QUEUED)
+                .filter(pk=outbox_id, status=Outbox.Status.QUEUED, claim=claim)
                 .first()
             )
             if row is None:
@@ -221,44 +277,89 @@ def outbox_deliver(*, outbox_id: int, final_attempt: bool = False) -> str:
                 row.save(update_fields=["subject", "body"])
         return row.status
     except Exception as exc:
-        with transaction.atomic():
-            row = (
-                Outbox.objects.select_for_update()
-                .filter(pk=outbox_id, status=Outbox.Status.QUEUED)
-                .first()
-            )
-            if row is not None:
-                row.attempts += 1
-                # The class and message of a transport error, never the mail itself.
-                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if final_attempt or row.attempts >= MAX_ATTEMPTS:
-                    row.status = Outbox.Status.FAILED
-                row.save(update_fields=["attempts", "last_error", "status"])
-        raise
+        return _outbox_record_failure(outbox_id=outbox_id, claim=claim, exc=exc)
 
 
-def outbox_retry_sweep(*, now=None, grace: dt.timedelta = RETRY_GRACE) -> int:
-    """Enqueue delivery again for rows still queued after `grace` (broker was down, a worker
-    died). Duplicated messages are harmless: delivery sends a row only while it is queued."""
+def _outbox_record_failure(*, outbox_id: int, claim: int, exc: Exception) -> str:
+    reason = describe(exc)
+    with transaction.atomic():
+        row = (
+            Outbox.objects.select_for_update()
+            .filter(pk=outbox_id, status=Outbox.Status.QUEUED, claim=claim)
+            .first()
+        )
+        if row is None:  # an operator retried it meanwhile: theirs is the live sequence
+            return "skipped"
+        row.attempts += 1
+        row.last_error = reason
+        now = timezone.now()
+        if is_permanent(exc) or row.attempts >= MAX_ATTEMPTS:
+            row.status = Outbox.Status.FAILED
+            outcome = "failed"
+        else:
+            row.next_attempt_at = now + retry_delay(row.attempts)
+            outcome = "retry"
+        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    if outcome == "failed":
+        logger.warning("outbox %s: failed after %s attempt(s): %s", outbox_id, row.attempts, reason)
+    else:
+        logger.warning(
+            "outbox %s: attempt %s failed (%s); next attempt at %s",
+            outbox_id,
+            row.attempts,
+            reason,
+            row.next_attempt_at.isoformat(timespec="seconds"),
+        )
+    return outcome
+
+
+def outbox_retry_sweep(*, now=None) -> int:
+    """Beat runs this every minute: publish every queued row that is due — its retry time
+    has come, its publish failed (broker down), or its claim's lease ran out (a message
+    lost with the broker, a worker killed). Rows waiting between retries are not due, so
+    each row keeps one retry sequence; concurrent sweeps claim disjoint rows. Stops at the
+    first failed publish. Returns how many messages went out."""
     now = now or timezone.now()
-    ids = list(
-        Outbox.objects.filter(status=Outbox.Status.QUEUED, created_at__lte=now - grace)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return outbox_enqueue(ids)
+    published = 0
+    while True:
+        claimed = _outbox_claim(now=now)
+        if not claimed:
+            return published
+        done = _outbox_publish(claimed)
+        published += done
+        if done < len(claimed):
+            return published
 
 
 def outbox_retry(*, outbox: Outbox) -> Outbox:
-    """Operator action: put a failed mail back in the queue (a sent or cancelled one stays)."""
+    """Operator action: put a failed (or still queued) mail back in the queue with a fresh
+    retry sequence; a sent or cancelled one stays."""
+    outbox_retry_many(ids=[outbox.pk])
+    return Outbox.objects.get(pk=outbox.pk)
+
+
+def outbox_retry_many(*, ids=None) -> int:
+    """Operator action on several rows (`ids`; None: every failed row): each queued or
+    failed one starts a fresh sequence — attempts 0, due now, and a new claim, so no
+    message of its old sequence can still send, fail or reschedule it. Returns how many."""
     with transaction.atomic():
-        row = Outbox.objects.select_for_update().get(pk=outbox.pk)
-        if row.status in (Outbox.Status.QUEUED, Outbox.Status.FAILED):
-            row.status = Outbox.Status.QUEUED
-            row.attempts = 0
-            row.save(update_fields=["status", "attempts"])
-            transaction.on_commit(lambda: outbox_enqueue([row.pk]))
-    return row
+        rows = Outbox.objects.filter(status__in=[Outbox.Status.QUEUED, Outbox.Status.FAILED])
+        if ids is None:
+            rows = rows.filter(status=Outbox.Status.FAILED)
+        else:
+            rows = rows.filter(pk__in=list(ids))
+        pks = list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+        Outbox.objects.filter(pk__in=pks).update(
+            status=Outbox.Status.QUEUED,
+            attempts=0,
+            last_error="",
+            claim=F("claim") + 1,
+            next_attempt_at=timezone.now(),
+        )
+        for start in range(0, len(pks), ENQUEUE_BATCH):
+            batch = pks[start : start + ENQUEUE_BATCH]
+            transaction.on_commit(lambda batch=batch: outbox_enqueue(batch))
+    return len(pks)
 
 
 def outbox_cancel_for_school_year(*, school_year) -> int:
@@ -284,5 +385,6 @@ __all__ = [
     "outbox_enqueue_prefix",
     "outbox_queue",
     "outbox_retry",
+    "outbox_retry_many",
     "outbox_retry_sweep",
 ]

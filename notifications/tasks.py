@@ -1,29 +1,21 @@
 """Celery tasks of the outbox: thin wrappers that take ids and call services. The round
 mailings and reminders are matching's (matching.tasks)."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from . import services
+from .retry import DeliveryError, describe
 
-MAX_DELIVERY_RETRIES = 5
 
-
-@shared_task(
-    bind=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    # Short countdowns only: an ETA message longer than the broker's visibility timeout
-    # would be redelivered while it waits.
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=MAX_DELIVERY_RETRIES,
-)
-def deliver_outbox(self, outbox_id: int) -> str:
-    return services.outbox_deliver(
-        outbox_id=outbox_id, final_attempt=self.request.retries >= MAX_DELIVERY_RETRIES
-    )
+@shared_task(ignore_result=True)
+def deliver_outbox(outbox_id: int, claim: int | None = None) -> str:
+    """No Celery retries: the row holds its retry schedule (services.outbox_deliver)."""
+    try:
+        return services.outbox_deliver(outbox_id=outbox_id, claim=claim)
+    except Exception as exc:
+        # Celery logs a failing task's exception with its arguments and traceback; raise
+        # a redacted description in its place, without the original as context.
+        raise DeliveryError(describe(exc)) from None
 
 
 @shared_task

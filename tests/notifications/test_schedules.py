@@ -20,7 +20,7 @@ def test_migrate_leaves_the_three_schedules_on_registered_tasks():
     assert (reminder.crontab.hour, reminder.crontab.minute) == ("9", "0")
     assert str(reminder.crontab.timezone) == "Europe/Brussels"
     retry = tasks["notifications.tasks.outbox_retry_sweep"]
-    assert retry.interval.every == 5
+    assert (retry.interval.every, retry.interval.period) == (1, "minutes")
     app.loader.import_default_modules()
     for name in tasks:
         assert name in app.tasks, name
