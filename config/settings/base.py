@@ -247,7 +247,8 @@ HELPDESK_PHONE = os.environ.get("HELPDESK_PHONE", "")
 # Celery. Without REDIS_URL the broker is embedded (kombu's filesystem transport), so the
 # demo's worker and beat really run with no server installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-BROKER_TIMEOUT = float(os.environ.get("BROKER_TIMEOUT", "0.5"))
+BROKER_TIMEOUT = float(os.environ.get("BROKER_TIMEOUT", "0.25"))
+WORKER_BROKER_TIMEOUT = float(os.environ.get("WORKER_BROKER_TIMEOUT", "5"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -257,8 +258,9 @@ if REDIS_URL:
         # fails the connect within socket_connect_timeout, a frozen one (port open, no
         # answer) the command within socket_timeout, and max_retries=0 stops kombu's
         # reconnect loop (about 6 s otherwise). A request that queued mail loses at most
-        # about half a second; the row waits for the outbox sweep. Workers reconnect by
-        # their own loop (broker_connection_max_retries), not by this option.
+        # BROKER_TIMEOUT (0.25 s); the row waits for the outbox sweep. Worker processes
+        # use WORKER_BROKER_TIMEOUT instead (config/celery_app.py) and reconnect by their
+        # own loop (broker_connection_max_retries), not by this option.
         "socket_connect_timeout": BROKER_TIMEOUT,
         "socket_timeout": BROKER_TIMEOUT,
         "max_retries": 0,
