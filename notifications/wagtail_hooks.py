@@ -1,18 +1,22 @@
 """Admin screens of the mail: texts for editors, the outbox and the schedules for operators."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -23,6 +27,7 @@ from core.permissions import ReadOnlyPermissionPolicy, RoleModelPermissionPolicy
 from core.roles import is_operator
 from core.viewsets import ReadOnlyViewSetMixin
 
+from .bulk_actions import OutboxRetryBulkAction
 from .models import MailTemplate, Outbox
 from .services import outbox_retry
 
@@ -48,6 +53,38 @@ register_snippet(MailTemplateViewSet)
 
 
 class OutboxIndexView(IndexView):
+    """The outbox list; operators select mails for a bulk "Opnieuw proberen", or take every
+    failed one with the header button (bulk_actions.OutboxRetryBulkAction)."""
+
+    template_name = "notifications/outbox_index.html"
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if not is_operator(self.request.user):
+            return columns
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="outbox"), *columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        return super()._get_title_column(
+            *args, **kwargs, get_title_id=lambda instance: f"outbox_{quote(instance.pk)}_title"
+        )
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if is_operator(self.request.user):
+            url = reverse("wagtail_bulk_action", args=["notifications", "outbox", "retry"])
+            next_url = reverse("outbox:index")
+            buttons.append(
+                HeaderButton(
+                    _("Alle mislukte opnieuw proberen"),
+                    url=f"{url}?{urlencode({'id': 'all', 'next': next_url})}",
+                    icon_name="rotate",
+                )
+            )
+        return buttons
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         retryable = instance.status in (Outbox.Status.QUEUED, Outbox.Status.FAILED)
@@ -86,6 +123,7 @@ class OutboxViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "template_key",
         "status",
         "attempts",
+        "next_attempt_at",
         "last_error",
         "created_at",
         "sent_at",
@@ -144,6 +182,9 @@ class MailViewSetGroup(ViewSetGroup):
     menu_name = "mail"
     menu_order = 410
     items = (OutboxViewSet, ScheduleViewSet)
+
+
+hooks.register("register_bulk_action", OutboxRetryBulkAction)
 
 
 @hooks.register("register_admin_viewset")

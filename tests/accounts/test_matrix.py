@@ -161,6 +161,13 @@ def world(db, settings, tmp_path):
         status=Outbox.Status.FAILED,
         attempts=3,
     )
+    failed_bulk = Outbox.objects.create(
+        to="z@example.be", subject="s", body="b", status=Outbox.Status.FAILED, attempts=16
+    )
+    bulk_retry = (
+        reverse("wagtail_bulk_action", args=["notifications", "outbox", "retry"])
+        + f"?id={failed_bulk.pk}"
+    )
     invitation = invitation_create(
         email="nieuw@example.be",
         role=Role.SERVICE,
@@ -598,6 +605,13 @@ def world(db, settings, tmp_path):
             reverse("outbox_retry", args=[failed.pk]),
             OPERATOR,
             done=lambda: Outbox.objects.get(pk=failed.pk).status == Outbox.Status.QUEUED,
+        ),
+        get("outbox bulk retry confirm", bulk_retry, OPERATOR, secret="z@example.be"),
+        post(
+            "outbox bulk retry",
+            bulk_retry,
+            OPERATOR,
+            done=lambda: Outbox.objects.get(pk=failed_bulk.pk).status != Outbox.Status.FAILED,
         ),
         post(
             "invitation resend",
