@@ -39,3 +39,27 @@ def test_an_operators_change_is_kept():
     assert schedules_ensure() == 0
     assert PeriodicTask.objects.get(pk=reminder.pk).enabled is False
     assert PeriodicTask.objects.filter(task="notifications.tasks.reminders_send").count() == 1
+
+
+def test_the_migration_moves_the_old_five_minute_outbox_sweep_to_every_minute():
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import IntervalSchedule
+
+    migration = importlib.import_module("notifications.migrations.0005_outbox_retry_schedule")
+    schedules_ensure()
+    sweep = PeriodicTask.objects.get(task="notifications.tasks.outbox_retry_sweep")
+    five, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
+    sweep.interval = five
+    sweep.save()
+    migration.sweep_every_minute(apps, None)
+    sweep.refresh_from_db()
+    assert (sweep.interval.every, sweep.interval.period) == (1, "minutes")
+    # An operator's own choice (here: every 10 minutes) stays.
+    ten, _ = IntervalSchedule.objects.get_or_create(every=10, period=IntervalSchedule.MINUTES)
+    sweep.interval = ten
+    sweep.save()
+    migration.sweep_every_minute(apps, None)
+    sweep.refresh_from_db()
+    assert sweep.interval.every == 10
