@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 
-from accounts.selectors import is_operator
+from core.roles import is_operator
 
 from .models import Outbox
 from .services import outbox_retry_many
