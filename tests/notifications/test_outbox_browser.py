@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Outbox
-from tests.accounts.roles import make_operator
 from tests.conftest import browser_login, screenshot
+from tests.logins import make_operator
 
 pytestmark = pytest.mark.browser
 
@@ -57,11 +57,13 @@ def test_operator_retries_selected_failed_mails(page, live_server, outbox):
         page.locator(f'input[data-bulk-action-checkbox][data-object-id="{row.pk}"]').check()
     page.locator("[data-bulk-action-button]", has_text="Opnieuw proberen").click()
     page.wait_for_url("**/bulk/notifications/outbox/retry/**")
+    page.get_by_role("button", name="Ja, opnieuw proberen").wait_for()
     assert page.get_by_text("Deze 2 e-mails krijgen een nieuwe reeks pogingen").is_visible()
     screenshot(page, "outbox-bulk-retry-confirm")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Ja, opnieuw proberen").click()
     page.wait_for_url(f"**{reverse('outbox:index')}")
+    page.get_by_text("2 e-mails staan opnieuw in de wachtrij.").wait_for()
     assert page.get_by_text("2 e-mails staan opnieuw in de wachtrij.").is_visible()
     statuses = dict(Outbox.objects.values_list("pk", "status"))
     assert statuses[first.pk] == statuses[second.pk] == Outbox.Status.SENT  # delivered again
@@ -78,12 +80,14 @@ def test_operator_retries_every_failed_mail_from_the_header_button(page, live_se
         screenshot(page, name)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name="Alle mislukte opnieuw proberen").click()
+    page.get_by_role("button", name="Ja, opnieuw proberen").wait_for()
     assert page.get_by_text("Deze 3 e-mails krijgen een nieuwe reeks pogingen").is_visible()
     assert page.get_by_text("verzonden@dienst.be").count() == 0  # sent mail is not offered
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, "outbox-bulk-retry-all-375")
     page.get_by_role("button", name="Ja, opnieuw proberen").click()
     page.wait_for_url(f"**{reverse('outbox:index')}")
+    page.get_by_text("3 e-mails staan opnieuw in de wachtrij.").wait_for()
     assert page.get_by_text("3 e-mails staan opnieuw in de wachtrij.").is_visible()
     assert not Outbox.objects.filter(status=Outbox.Status.FAILED).exists()
     assert Outbox.objects.get(pk=outbox["sent"].pk).attempts == 1
