@@ -126,7 +126,8 @@ def outbox_enqueue(outbox_ids) -> int:
     broker down or frozen the caller loses at most one timeout; the rows stay queued and
     the sweep publishes them once the broker answers. Returns how many went out."""
     try:
-        claimed = _outbox_claim(ids=list(outbox_ids))
+        ids = list(outbox_ids)
+        claimed = _outbox_claim(ids=ids, limit=max(len(ids), 1))
     except Exception as exc:  # the database itself is gone: the sweep finds the rows later
         logger.warning("outbox: could not claim rows for delivery (%s)", type(exc).__name__)
         return 0

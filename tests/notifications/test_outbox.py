@@ -390,3 +390,24 @@ def test_sign_in_links_do_not_stay_in_the_outbox_after_sending():
     row.refresh_from_db()
     assert "abc" not in row.body and "abc" not in row.subject
     assert row.status == Outbox.Status.SENT
+
+
+def test_enqueueing_more_rows_than_a_batch_publishes_every_one(monkeypatch):
+    from notifications import tasks
+    from notifications.services import ENQUEUE_BATCH, outbox_enqueue
+
+    published = []
+    monkeypatch.setattr(
+        tasks.deliver_outbox, "apply_async", lambda args, **kwargs: published.append(args)
+    )
+    rows = [
+        outbox_queue(
+            to=f"l{i}@example.be",
+            template_key="accounts_password_reset",
+            context={"reset_url": "x"},
+            enqueue=False,
+        )
+        for i in range(ENQUEUE_BATCH + 20)
+    ]
+    assert outbox_enqueue([row.pk for row in rows]) == ENQUEUE_BATCH + 20
+    assert sorted(pk for pk, _claim in published) == sorted(row.pk for row in rows)
