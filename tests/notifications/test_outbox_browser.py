@@ -13,6 +13,9 @@ pytestmark = pytest.mark.browser
 def axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
+    # Wagtail's messages fade in: measure contrast once the animations are done.
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+    page.wait_for_timeout(300)
     results = Axe().run(page)
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
