@@ -47,7 +47,7 @@ def test_the_migration_moves_the_old_five_minute_outbox_sweep_to_every_minute():
     from django.apps import apps
     from django_celery_beat.models import IntervalSchedule
 
-    migration = importlib.import_module("notifications.migrations.0005_outbox_retry_schedule")
+    migration = importlib.import_module("notifications.migrations.0008_outbox_retry_schedule")
     schedules_ensure()
     sweep = PeriodicTask.objects.get(task="notifications.tasks.outbox_retry_sweep")
     five, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
