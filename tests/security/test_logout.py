@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.logins import PASSWORD, make_operator
 
 pytestmark = pytest.mark.django_db
@@ -15,10 +16,7 @@ pytestmark = pytest.mark.django_db
 def signed_in():
     user = make_operator()
     client = Client()
-    response = client.post(
-        reverse("wagtailadmin_login"), {"username": user.email, "password": PASSWORD}
-    )
-    assert response.status_code == 302
+    sign_in(client, user, PASSWORD)  # password, then the second factor, as a person does
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert client.get("/admin/").status_code == 200
     return client, key
