@@ -245,23 +245,7 @@ def notify_school_of_acceptance(decision: Decision) -> list[Outbox]:
         "een_plaats": words["een_plaats"],
         "mentor_label": words["mentor"],
     }
-    logins = school_logins(school_ids=[school.pk])
-    recipients = [(row.user.email, _name(row.user)) for row in logins]
-    if not recipients and school.email:
-        recipients = [(school.email, school.name)]
-    rows = [
-        outbox_queue(
-            to=email,
-            template_key="student_accepted_school",
-            context={**context, "naam": name},
-            student=student,
-            enqueue=False,
-        )
-        for email, name in recipients
-    ]
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: outbox_enqueue(ids))
-    return rows
+    return _mail_school(student, "student_accepted_school", context)
 
 
 def notify_school_of_withdrawal(decision: Decision) -> list[Outbox]:
@@ -275,6 +259,13 @@ def notify_school_of_withdrawal(decision: Decision) -> list[Outbox]:
         "dienst": decision.service.name,
         "plaats": placement_words(student.track)["plaats"],
     }
+    return _mail_school(student, "student_withdrawn_school", context)
+
+
+def _mail_school(student, template_key: str, context: dict) -> list[Outbox]:
+    """One mail per login of `student`'s school (or to the school's own address when it has
+    no login), queued in the caller's transaction and published after its commit."""
+    school = student.school
     logins = school_logins(school_ids=[school.pk])
     recipients = [(row.user.email, _name(row.user)) for row in logins]
     if not recipients and school.email:
@@ -282,7 +273,7 @@ def notify_school_of_withdrawal(decision: Decision) -> list[Outbox]:
     rows = [
         outbox_queue(
             to=email,
-            template_key="student_withdrawn_school",
+            template_key=template_key,
             context={**context, "naam": name},
             student=student,
             enqueue=False,
