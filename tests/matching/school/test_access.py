@@ -118,13 +118,20 @@ def test_placement_shows_service_mentor_and_period_never_declines_or_notes(
 
 
 def test_filters_track_placement_and_name(school_client, school, year):
-    placed = factories.StudentFactory(school=school, school_year=year, first_name="Aline")
+    # Fixed surnames: a random one ("Lucas", "Casteels") would match the name search below.
+    placed = factories.StudentFactory(
+        school=school, school_year=year, first_name="Aline", last_name="Peeters"
+    )
     mentor = factories.ContactPersonFactory()
     factories.DecisionFactory(
         student=placed, service=mentor.service, status=Status.ACCEPTED, mentor=mentor
     )
-    factories.StudentFactory(school=school, school_year=year, first_name="Bram", track="dual")
-    factories.StudentFactory(school=school, school_year=year, first_name="Cas", postcode="9000")
+    factories.StudentFactory(
+        school=school, school_year=year, first_name="Bram", last_name="Janssens", track="dual"
+    )
+    factories.StudentFactory(
+        school=school, school_year=year, first_name="Cas", last_name="Maes", postcode="9000"
+    )
 
     def names(query):
         response = school_client.get(f"/admin/school/students/?{query}")
