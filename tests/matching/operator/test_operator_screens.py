@@ -39,7 +39,7 @@ def test_operator_reads_decisions_history_and_access_log(client, history, name):
 def test_service_user_cannot_read_them(client, history, name):
     client.force_login(history["service_user"])
     response = client.get(reverse(name))
-    assert response.status_code in (302, 403, 404)
+    assert response.status_code == 302
 
 
 def test_access_log_cannot_be_edited_or_deleted(client, history):
@@ -48,7 +48,7 @@ def test_access_log_cannot_be_edited_or_deleted(client, history):
     for name in ("personal-data-access:edit", "personal-data-access:delete"):
         response = client.post(reverse(name, args=[row.pk]), {"context": "export"})
         # Refused: Wagtail turns PermissionDenied into a redirect to the dashboard.
-        assert response.status_code in (302, 403)
+        assert response.status_code == 302
         assert response.get("Location", "/admin/") == "/admin/"
     row.refresh_from_db()
     assert row.context == "detail"
