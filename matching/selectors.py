@@ -125,8 +125,18 @@ def students_accepted_by(
     """Tab 'aanvaard door ons': rule 1, whatever the round."""
     if school_year is _UNSET:
         school_year = SchoolYear.objects.current(now or timezone.now())
-    qs = Student.objects.filter(track=track, anonymised_at__isnull=True).accepted_by(service)
-    return qs.filter(school_year=school_year) if school_year else qs.none()
+    if not school_year:
+        return Student.objects.none()
+    return Student.objects.filter(placements_q(school_year=school_year, track=track)).accepted_by(
+        service
+    )
+
+
+def placements_q(*, school_year, track: str) -> Q:
+    """The students whose acceptance counts as a placement of `school_year` and `track`
+    (what the 'aanvaard door ons' tab lists and what fills a service's places,
+    matching.capacity): that year's, that track's, not anonymised."""
+    return Q(school_year=school_year, track=track, anonymised_at__isnull=True)
 
 
 def students_reachable_by(*, service: Service, track: str | None = None, now=None):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
+from . import capacity, selectors
 from .errors import DomainError, StudentNotFound
 from .mailings import notify_school_of_acceptance, notify_school_of_withdrawal
 from .models import (
@@ -81,7 +81,9 @@ def decision_set_status(
     the same as a missing id); the status must be allowed for the track (dual: accepted,
     not accepted and no-show only after this service invited); at most one service holds
     `accepted` — the partial unique index decides a race, and the loser gets ALREADY_PLACED
-    with nothing of its own changed (the whole transaction rolls back).
+    with nothing of its own changed (the whole transaction rolls back). An acceptance
+    beyond the service's stated places is never refused; it is flagged `beyond_capacity`
+    (matching.capacity; the screen asked the service to confirm first).
     """
     now = now or timezone.now()
     if (
@@ -133,6 +135,13 @@ def decision_set_status(
 
     decision.status = status
     decision.updated_by = user
+    if status == Status.ACCEPTED and previous != Status.ACCEPTED:
+        # Never a refusal: the service confirmed on its screen; the figures flag it.
+        decision.beyond_capacity = capacity.acceptance_beyond_capacity(
+            service=service, school_year=student.school_year_id, track=student.track, lock=True
+        )
+    elif status != Status.ACCEPTED:
+        decision.beyond_capacity = False
     if status == Status.ACCEPTED:
         decision.mentor = mentor
         decision.period_start = period_start

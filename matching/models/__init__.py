@@ -1,6 +1,7 @@
 """The domain of stagematching: school years and rounds, services, schools, students and
 the decisions services take on them, one module per topic. Import them from here."""
 
+from .capacity import Capacity
 from .organisations import (
     Province,
     ProvinceGroupObjectPermission,
@@ -38,6 +39,7 @@ __all__ = [
     "PERSONAL_DATA_STATUSES",
     "STATUSES_FOR_TRACK",
     "AppendOnlyQuerySet",
+    "Capacity",
     "ContactPerson",
     "Decision",
     "Milestone",

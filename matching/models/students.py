@@ -289,6 +289,9 @@ class Decision(models.Model):
     period_start = models.DateField(_("start stage"), null=True, blank=True)
     period_end = models.DateField(_("einde stage"), null=True, blank=True)
     note = models.TextField(_("notities"), blank=True)
+    # Set when the service accepted while its stated places for the track were all filled
+    # (it confirmed; matching.capacity). Cleared when the acceptance is taken back.
+    beyond_capacity = models.BooleanField(_("boven capaciteit aanvaard"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
