@@ -3,9 +3,17 @@
 The province follows the ranges of bpost's numbering, with the exceptions that moved with
 municipal mergers: since 1 January 2025 Zwijndrecht and Burcht (2070) belong to
 Beveren-Kruibeke-Zwijndrecht, in East Flanders.
+
+Coordinates come from GeoNames' postal codes for Belgium (CC BY 4.0, see
+data/postcode_coordinates_be.csv and README): a postcode's point is the mean of the places
+GeoNames lists for it. A postcode the table lacks gets an approximate point, and says so
+(`Location.precision`): the places of the same name in its province, else the nearest known
+postcode of its province by number (bpost numbers neighbouring areas consecutively).
 """
 
 import csv
+import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -66,6 +74,12 @@ _RANGES = [
 _EXCEPTIONS = {2070: OOST_VLAANDEREN}
 
 _DATA = Path(__file__).with_name("data") / "postcodes_be.csv"
+_COORDINATES = Path(__file__).with_name("data") / "postcode_coordinates_be.csv"
+
+# How a point was found (stored as Student/Service.location_precision).
+EXACT = "postcode"  # the postcode is in the table
+BY_MUNICIPALITY = "municipality"  # not in the table; a place of the same name in the province
+BY_REGION = "region"  # not in the table; the nearest known postcode of the province
 
 
 def clean_postcode(value) -> str:
@@ -113,3 +127,77 @@ def known_postcode(postcode) -> str:
 def municipalities_for(postcode) -> list[str]:
     """Known municipalities (deelgemeenten) for a postcode, main one first; may be empty."""
     return list(_municipalities().get(clean_postcode(postcode), []))
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    precision: str
+
+    @property
+    def approximate(self) -> bool:
+        return self.precision != EXACT
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("-", " ").replace("'", " ").split())
+
+
+def _mean(points) -> tuple[float, float]:
+    return (
+        round(sum(p[0] for p in points) / len(points), 5),
+        round(sum(p[1] for p in points) / len(points), 5),
+    )
+
+
+@cache
+def _places() -> dict[str, list[tuple[float, float, str]]]:
+    """postcode -> [(lat, lon, folded place name)], in the table's order."""
+    table: dict[str, list[tuple[float, float, str]]] = {}
+    with _COORDINATES.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            table.setdefault(row["postcode"], []).append(
+                (float(row["lat"]), float(row["lon"]), _fold(row["municipality"]))
+            )
+    return table
+
+
+@cache
+def _points() -> dict[str, tuple[float, float]]:
+    return {code: _mean(places) for code, places in _places().items()}
+
+
+@cache
+def _by_province() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for code in _points():
+        table.setdefault(province_code_for(code), []).append(code)
+    return table
+
+
+def location_for(postcode, municipality: str = "") -> Location | None:
+    """The point of a Belgian postcode, or an approximation (precision says which) for one
+    the coordinates table lacks. None for a value that is no Belgian postcode."""
+    try:
+        code = clean_postcode(postcode)
+        province = province_code_for(code)
+    except ValidationError:
+        return None
+    points = _points()
+    if code in points:
+        return Location(*points[code], EXACT)
+    same_province = _by_province().get(province, [])
+    wanted = _fold(municipality)
+    if wanted:
+        named = [
+            (lat, lon) for c in same_province for lat, lon, name in _places()[c] if name == wanted
+        ]
+        if named:
+            return Location(*_mean(named), BY_MUNICIPALITY)
+    if not same_province:
+        return None
+    nearest = min(same_province, key=lambda c: (abs(int(c) - int(code)), int(c)))
+    return Location(*points[nearest], BY_REGION)

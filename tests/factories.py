@@ -7,6 +7,7 @@ from django.utils import timezone
 from stdnum.be import nn
 
 from accounts.models import User
+from matching import postcodes
 from matching.models import (
     ContactPerson,
     Decision,
@@ -75,7 +76,23 @@ class RoundFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(days=14))
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class LocatedFactory(factory.django.DjangoModelFactory):
+    """Derives the point from the postcode as Located.locate does, unless one is given."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if "latitude" not in kwargs and kwargs.get("postcode"):
+            location = postcodes.location_for(kwargs["postcode"], kwargs.get("municipality", ""))
+            if location is not None:
+                kwargs["latitude"], kwargs["longitude"] = location.latitude, location.longitude
+                kwargs["location_precision"] = location.precision
+        return super()._create(model_class, *args, **kwargs)
+
+
+class ServiceFactory(LocatedFactory):
     class Meta:
         model = Service
 
@@ -109,7 +126,7 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"mentor{n}@example.be")
 
 
-class StudentFactory(factory.django.DjangoModelFactory):
+class StudentFactory(LocatedFactory):
     class Meta:
         model = Student
         skip_postgeneration_save = True

@@ -3,6 +3,8 @@ the decisions services take on them, one module per topic. Import them from here
 
 from .capacity import Capacity
 from .organisations import (
+    Located,
+    LocationPrecision,
     Province,
     ProvinceGroupObjectPermission,
     ProvinceUserObjectPermission,
@@ -32,6 +34,8 @@ from .students import (
 from .timetable import Milestone, Round, SchoolYear, SchoolYearQuerySet
 
 __all__ = [
+    "Located",
+    "LocationPrecision",
     "REGISTRABLE_FIELDS",
     "REGISTRABLE_RELATIONS",
     "REGISTRABLE_SCALARS",

@@ -47,7 +47,40 @@ class TransportMode(models.Model):
         return self.name
 
 
-class Service(models.Model):
+class LocationPrecision(models.TextChoices):
+    POSTCODE = postcodes.EXACT, _("postcode")
+    MUNICIPALITY = postcodes.BY_MUNICIPALITY, _("gemeente (bij benadering)")
+    REGION = postcodes.BY_REGION, _("postcodegebied (bij benadering)")
+
+
+class Located(models.Model):
+    """A point derived from the postcode (and municipality), for distances (matching.geo).
+    Set by `locate()`, which the model's clean calls whenever the postcode is validated."""
+
+    latitude = models.FloatField(_("breedtegraad"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("lengtegraad"), null=True, blank=True, editable=False)
+    location_precision = models.CharField(
+        _("nauwkeurigheid locatie"),
+        max_length=12,
+        choices=LocationPrecision.choices,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def locate(self) -> None:
+        location = postcodes.location_for(self.postcode, self.municipality)
+        if location is None:
+            self.latitude = self.longitude = None
+            self.location_precision = ""
+        else:
+            self.latitude, self.longitude = location.latitude, location.longitude
+            self.location_precision = location.precision
+
+
+class Service(Located):
     """A home-care service (dienst gezinszorg). Membership: guardian `act_for_service`."""
 
     name = models.CharField(_("naam"), max_length=200)
@@ -69,6 +102,10 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.locate()
 
 
 class ServiceUserObjectPermission(UserObjectPermissionBase):

@@ -17,7 +17,7 @@ from ..validators import (
     validate_nrn,
     validate_phone,
 )
-from .organisations import Province, School, Service, TransportMode
+from .organisations import Located, Province, School, Service, TransportMode
 
 
 class Track(models.TextChoices):
@@ -78,7 +78,7 @@ class ContactPerson(models.Model):
         return self.name
 
 
-class Student(models.Model):
+class Student(Located):
     """A request for a placement, registered by a school for one school year."""
 
     school_year = models.ForeignKey(
@@ -245,6 +245,7 @@ class Student(models.Model):
                     errors["municipality"] = _(
                         "Vul de gemeente in: bij deze postcode kennen we ze niet."
                     )
+                self.locate()
             except ValidationError as exc:
                 errors["postcode"] = exc.messages
         if (

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from matching import postcodes
 from matching.blackout import Releases
 from matching.errors import DomainError
 from matching.models import School, Student
@@ -135,6 +136,9 @@ def test_valid_file_imports_every_field_and_derives_province(year, school, schoo
     student = Student.objects.get()
     assert student.school == school and student.school_year == year
     assert student.province.code == "OVL"
+    gent = postcodes.location_for("9000")  # the same rule as the form (Student.clean)
+    assert (student.latitude, student.longitude) == (gent.latitude, gent.longitude)
+    assert student.location_precision == "postcode"
     assert student.hours == 120
     assert student.requested_start == dt.date(2025, 10, 1)
     assert set(student.transport_modes.all()) == {modes["Fiets"], modes["Auto"]}

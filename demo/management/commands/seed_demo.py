@@ -280,6 +280,9 @@ class Command(BaseCommand):
                     "phone": _phone(self.rng, mobile=False),
                 },
             )
+            if service.latitude is None:
+                service.locate()  # the rule of the operator's form (Service.clean)
+                service.save(update_fields=["latitude", "longitude", "location_precision"])
             result.append(service)
             for j in range(2):
                 first, last = self.rng.choice(FIRST_NAMES), _name(self.rng.choice(LAST_NAMES))
@@ -456,6 +459,7 @@ class Command(BaseCommand):
                 registered_at=registered,
                 import_key=key,
             )
+            student.locate()  # as Student.clean does for the form and the import
             nearby = by_province.get(province) or services_
             preferred = rng.sample(nearby, min(len(nearby), rng.randint(0, 3)))
             if rng.random() < 0.1 and (extra := rng.choice(services_)) not in preferred:
