@@ -58,12 +58,8 @@ class LoginsViewSet(OperatorViewSet):
 
     def index(self, request):
         _require_operator(request)
-        users = second_factor.with_second_factor_state(
-            get_user_model().objects.order_by("email").prefetch_related("groups")
-        )
         query = request.GET.get("q", "").strip()
-        if query:
-            users = users.filter(email__icontains=query)
+        users = selectors.logins(query=query)
         page = _page(request, users)
         rows = [
             {
@@ -204,7 +200,7 @@ class LockoutsViewSet(OperatorViewSet):
 
     def index(self, request):
         _require_operator(request)
-        attempts = AccessAttempt.objects.order_by("-attempt_time")
+        attempts = selectors.lockouts()
         page = _page(request, attempts)
         return TemplateResponse(
             request,

@@ -29,7 +29,7 @@ CHUNK = 1 << 16
 
 def _load_rows():
     from matching.models import SchoolYear
-    from reporting import selectors
+    from reporting import export_selectors as selectors
 
     from . import data
 

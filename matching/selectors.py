@@ -29,6 +29,16 @@ from .models import (
 from .timetable import round_in_force, rounds_in_force
 
 
+def school_year_current(now=None) -> SchoolYear | None:
+    """The school year in force at `now`: the latest started one the operator has not closed
+    (None between years). Every screen asks this one question the same way."""
+    return SchoolYear.objects.current(now or timezone.now())
+
+
+def transport_modes() -> QuerySet[TransportMode]:
+    return TransportMode.objects.all()
+
+
 def visible_q(*, service: Service | None, round: Round | None, now, include_placed=False) -> Q:
     """The unplaced students of `round`'s track that `service` may see at `now`.
 

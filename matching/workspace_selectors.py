@@ -81,6 +81,16 @@ def placed_meanwhile(*, service, pk) -> Student | None:
     return Student.objects.only("pk", "first_name", "last_name", "track").get(pk=pk)
 
 
+def list_row_student(*, service, pk) -> Student:
+    """One student annotated as the service's list annotates its rows (its decision, its
+    invitation history), only to re-render the row of an in-place status change that the
+    workspace has just answered (matching.service.workspace)."""
+    qs = selectors.for_listing(
+        selectors.with_service_decision(Student.objects.filter(pk=pk), service=service)
+    )
+    return selectors.with_invitation_history(qs, service=service).get()
+
+
 def is_withdrawal(*, decision: Decision | None, status: str) -> bool:
     """Whether choosing `status` takes back this service's acceptance."""
     return decision is not None and decision.status == Status.ACCEPTED and status != Status.ACCEPTED

@@ -7,13 +7,13 @@ from core.exports import export_response
 from matching.models import PersonalDataAccess, SchoolYear
 from matching.services import personal_data_log
 
-from . import selectors, services
+from . import export_selectors, services
 from .models import OperatorExport
 
 
 def _rows(*, export: OperatorExport, user, chunk_size: int) -> Iterator[list]:
     count = 0
-    for chunk in selectors.export_chunks(
+    for chunk in export_selectors.export_chunks(
         school_year=export.school_year,
         with_personal_data=export.with_personal_data,
         chunk_size=chunk_size,
@@ -34,7 +34,7 @@ def operator_export_response(
     user,
     fmt: str = "csv",
     with_personal_data: bool = False,
-    chunk_size: int = selectors.EXPORT_CHUNK_SIZE,
+    chunk_size: int = export_selectors.EXPORT_CHUNK_SIZE,
 ):
     """A streamed CSV (or an XLSX) of every student of `school_year` for the operator.
 
@@ -45,7 +45,7 @@ def operator_export_response(
     export = services.operator_export_start(
         school_year=school_year, user=user, fmt=fmt, with_personal_data=with_personal_data
     )
-    header = selectors.export_header(with_personal_data=with_personal_data)
+    header = export_selectors.export_header(with_personal_data=with_personal_data)
     rows = _rows(export=export, user=user, chunk_size=chunk_size)
     suffix = "-met-persoonsgegevens" if with_personal_data else ""
     return export_response(

@@ -1,208 +1,34 @@
-"""Reads behind the operator's and the regional coordinators' figures and the operator export.
+"""Reads behind the operator's and the regional coordinators' figures and the reporting
+screens (the operator export's rows are read in reporting.export_selectors).
 
 Every figure is one grouped query over the school year's students, so a dashboard costs
-the same at 100 or 100,000 students; the export walks the students in chunks and fetches
-what a chunk needs in a fixed number of queries.
+the same at 100 or 100,000 students.
 """
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from matching.blackout import Releases
 from matching.models import (
     Decision,
     Province,
     SchoolYear,
-    Service,
     Status,
     StatusChange,
     Student,
     Track,
 )
-from matching.selectors import rounds_by_track, status_counts, visibility_round, visible_q
+from matching.selectors import (
+    school_year_current,
+    visible_q,
+)
 from matching.timetable import rounds_in_force
-from matching.validators import format_nrn, format_phone
 
-EXPORT_CHUNK_SIZE = 2000
-
-
-# Operator export ---------------------------------------------------------------------------
-
-STATUS_COLUMNS = list(Status)
-PERSONAL_FIELDS = [
-    ("national_register_number", gettext_lazy("Rijksregisternummer")),
-    ("email", gettext_lazy("E-mailadres leerling")),
-    ("phone", gettext_lazy("Telefoon leerling")),
-    ("supervisor_name", gettext_lazy("Naam stagebegeleider")),
-    ("supervisor_email", gettext_lazy("E-mailadres stagebegeleider")),
-    ("supervisor_phone", gettext_lazy("Telefoon stagebegeleider")),
-]
-# Personal fields written in their usual forms, which spreadsheets keep as text.
-WRITTEN_FORMS = {
-    "national_register_number": format_nrn,
-    "phone": format_phone,
-    "supervisor_phone": format_phone,
-}
-BASE_FIELDS = [
-    "pk",
-    "first_name",
-    "last_name",
-    "track",
-    "school__name",
-    "province__name",
-    "province_id",
-    "postcode",
-    "municipality",
-    "education",
-    "registered_at",
-]
-
-
-def export_header(*, with_personal_data: bool = False) -> list[str]:
-    header = [
-        _("Leerling-ID"),
-        _("Voornaam"),
-        _("Achternaam"),
-        _("Type leerling"),
-        _("School"),
-        _("Provincie"),
-        _("Postcode"),
-        _("Gemeente"),
-        _("Opleiding"),
-        _("Ingeschreven op"),
-        _("Zichtbaar vanaf"),
-        _("Ronde van zichtbaarheid"),
-        _("Voorkeursdiensten"),
-        _("Aanvaard door"),
-        _("Stagementor"),
-        _("Start stage"),
-        _("Einde stage"),
-    ]
-    header += [_("Aantal keer: %(status)s") % {"status": status.label} for status in STATUS_COLUMNS]
-    if with_personal_data:
-        header += [str(label) for _field, label in PERSONAL_FIELDS]
-    return header
-
-
-@dataclass
-class ExportChunk:
-    student_ids: list[int]
-    rows: list[list] = field(default_factory=list)
-
-
-def _chunks(iterable, size: int):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def export_students(school_year: SchoolYear) -> QuerySet[Student]:
-    """All students of the year, placed or not, anonymised or not: the operator's whole view."""
-    return Student.objects.filter(school_year=school_year).order_by("pk")
-
-
-def export_chunks(
-    *,
-    school_year: SchoolYear,
-    with_personal_data: bool = False,
-    chunk_size: int = EXPORT_CHUNK_SIZE,
-) -> Iterator[ExportChunk]:
-    """The operator export of a school year, one chunk of rows at a time.
-
-    Students come through one `.iterator()`; per chunk three queries fetch the status
-    counts (from the history), the preferred services and the acceptance. Nothing is held
-    beyond one chunk, so memory stays flat however many students the year has.
-    """
-    services = {
-        pk: (name, province_id)
-        for pk, name, province_id in Service.objects.values_list("pk", "name", "province_id")
-    }
-    rounds = rounds_by_track(school_year)
-    releases = Releases(school_year)
-    track_labels = {value: str(label) for value, label in Track.choices}
-    # str(round) translates the track label: once per export, not once per row.
-    round_labels = {r.pk: str(r) for track_rounds in rounds.values() for r in track_rounds}
-    through = Student.preferred_services.through
-    fields = BASE_FIELDS + (
-        [name for name, _label in PERSONAL_FIELDS] if with_personal_data else []
-    )
-    students = export_students(school_year).values(*fields).iterator(chunk_size=chunk_size)
-
-    for chunk in _chunks(students, chunk_size):
-        ids = [row["pk"] for row in chunk]
-        # Look-ups by the chunk's pk range (its rows come in pk order) instead of an IN list
-        # of 2,000 ids, which Django and psycopg spent ~10 % of the export building; rows of
-        # other years' students inside the range are never looked up.
-        first, last = ids[0], ids[-1]
-        counts = status_counts(student_range=(first, last))
-        preferred: dict[int, list[int]] = {}
-        for student_id, service_id in through.objects.filter(
-            student_id__gte=first, student_id__lte=last
-        ).values_list("student_id", "service_id"):
-            preferred.setdefault(student_id, []).append(service_id)
-        accepted = {
-            row[0]: row[1:]
-            for row in Decision.objects.filter(
-                student_id__gte=first, student_id__lte=last, status=Status.ACCEPTED
-            ).values_list("student_id", "service_id", "mentor__name", "period_start", "period_end")
-        }
-        out = ExportChunk(student_ids=ids)
-        for student in chunk:
-            pk = student["pk"]
-            own_preferred = preferred.get(pk, [])
-            held_back = releases.held_back(student["registered_at"])
-            visible_from = releases.visible_from(
-                registered_at=student["registered_at"], track=student["track"]
-            )
-            visible_round = visibility_round(
-                rounds=rounds.get(student["track"], []),
-                visible_from=visible_from,
-                released=not held_back or visible_from is not None,
-                preferred_province_ids=[services[s][1] for s in own_preferred if s in services],
-                province_id=student["province_id"],
-            )
-            service_id, mentor, period_start, period_end = accepted.get(pk, (None, "", None, None))
-            student_counts = counts.get(pk, {})
-            row = [
-                pk,
-                student["first_name"],
-                student["last_name"],
-                track_labels.get(student["track"], student["track"]),
-                student["school__name"],
-                student["province__name"],
-                student["postcode"],
-                student["municipality"],
-                student["education"],
-                student["registered_at"],
-                visible_from,
-                round_labels[visible_round.pk] if visible_round else "",
-                ", ".join(sorted(services[s][0] for s in own_preferred if s in services)),
-                services[service_id][0] if service_id in services else "",
-                mentor or "",
-                period_start,
-                period_end,
-            ]
-            row += [student_counts.get(status.value, 0) for status in STATUS_COLUMNS]
-            if with_personal_data:
-                row += [
-                    WRITTEN_FORMS[name](student[name]) if name in WRITTEN_FORMS else student[name]
-                    for name, _label in PERSONAL_FIELDS
-                ]
-            out.rows.append(row)
-        yield out
-
+from .models import OperatorExport, YearAnonymisation
 
 # Figures -----------------------------------------------------------------------------------
 
@@ -432,7 +258,7 @@ class Dashboard:
 def dashboard(*, provinces=None, school_year: SchoolYear | None = None, now=None) -> Dashboard:
     """Everything the operator's (or a coordinator's) dashboard shows, in a few queries."""
     now = now or timezone.now()
-    school_year = school_year or SchoolYear.objects.current(now)
+    school_year = school_year or school_year_current(now)
     if school_year is None:
         return Dashboard(school_year=None)
     figures = province_track_figures(school_year=school_year, provinces=provinces, now=now)
@@ -446,6 +272,36 @@ def dashboard(*, provinces=None, school_year: SchoolYear | None = None, now=None
         without_decision=students_without_decision(
             school_year=school_year, provinces=provinces
         ).count(),
+    )
+
+
+def provinces_in_reach(allowed: QuerySet[Province] | None) -> QuerySet[Province]:
+    """The provinces a reporting page may offer: a coordinator's own, every one (None)."""
+    return allowed if allowed is not None else Province.objects.all()
+
+
+def only_province(province: Province) -> QuerySet[Province]:
+    return Province.objects.filter(pk=province.pk)
+
+
+def school_years() -> QuerySet[SchoolYear]:
+    return SchoolYear.objects.order_by("-starts_on")
+
+
+def recent_exports(limit: int = 20) -> QuerySet[OperatorExport]:
+    return OperatorExport.objects.select_related("school_year", "user")[:limit]
+
+
+def anonymisations() -> QuerySet[YearAnonymisation]:
+    return YearAnonymisation.objects.select_related("school_year", "user")
+
+
+def latest_complete_export(school_year: SchoolYear) -> OperatorExport | None:
+    """The year's last finished operator export: what allows its anonymisation."""
+    return (
+        OperatorExport.objects.filter(school_year=school_year, completed_at__isnull=False)
+        .order_by("-completed_at", "-pk")
+        .first()
     )
 
 

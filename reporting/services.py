@@ -11,6 +11,7 @@ from matching.errors import DomainError
 from matching.models import Decision, SchoolYear, Student
 from notifications.services import outbox_cancel_for_school_year
 
+from . import selectors
 from .models import OperatorExport, YearAnonymisation
 
 ANONYMOUS_FIRST_NAME = "Leerling"
@@ -32,14 +33,6 @@ def operator_export_complete(*, export: OperatorExport, row_count: int, now=None
     export.completed_at = now or timezone.now()
     export.row_count = row_count
     export.save(update_fields=["completed_at", "row_count"])
-
-
-def latest_complete_export(school_year: SchoolYear) -> OperatorExport | None:
-    return (
-        OperatorExport.objects.filter(school_year=school_year, completed_at__isnull=False)
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -72,7 +65,7 @@ def school_year_anonymise(
         raise DomainError(
             _("Een schooljaar kan pas geanonimiseerd worden na de einddatum of na afsluiten.")
         )
-    export = latest_complete_export(school_year)
+    export = selectors.latest_complete_export(school_year)
     if export is None:
         raise DomainError(
             _("Maak eerst een volledige export van dit schooljaar; pas daarna kan het.")

@@ -18,10 +18,11 @@ from core.roles import is_operator
 from matching.errors import DomainError
 from matching.memberships import provinces_for_user
 from matching.models import Province, SchoolYear, Track
+from matching.selectors import school_year_current
 
 from . import charts, selectors, services
 from .exports import operator_export_response
-from .models import OperatorExport, YearAnonymisation
+from .models import OperatorExport
 
 PAGE_SIZE = 50
 
@@ -73,11 +74,11 @@ class ReportingIndexView(OperatorRequiredMixin, ReportingPageMixin, TemplateView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            school_years=SchoolYear.objects.order_by("-starts_on"),
-            exports=OperatorExport.objects.select_related("school_year", "user")[:20],
-            anonymisations=YearAnonymisation.objects.select_related("school_year", "user"),
+            school_years=selectors.school_years(),
+            exports=selectors.recent_exports(),
+            anonymisations=selectors.anonymisations(),
             formats=OperatorExport.Format.choices,
-            current=SchoolYear.objects.current(),
+            current=school_year_current(),
         )
         return context
 
@@ -113,7 +114,7 @@ class AnonymiseView(OperatorRequiredMixin, ReportingPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             school_year=self.school_year,
-            export=services.latest_complete_export(self.school_year),
+            export=selectors.latest_complete_export(self.school_year),
             student_count=selectors.year_students(self.school_year).count(),
         )
         return context
@@ -150,19 +151,20 @@ class FiguresView(ReportingPageMixin, TemplateView):
         provinces = allowed
         if self.kwargs.get("province_id") is not None:
             province = _one_province(allowed, self.kwargs["province_id"])
-            provinces = Province.objects.filter(pk=province.pk)
+            provinces = selectors.only_province(province)
         dashboard = selectors.dashboard(provinces=provinces)
         context.update(dashboard_context(dashboard, list_url=reverse("reporting:unplaced")))
         context.update(
             province=province,
-            province_choices=allowed if allowed is not None else Province.objects.all(),
+            province_choices=selectors.provinces_in_reach(allowed),
         )
         return context
 
 
 def _one_province(allowed, pk) -> Province:
-    candidates = allowed if allowed is not None else Province.objects.all()
-    province = selectors.province_for_coordinator(provinces=candidates, pk=pk)
+    province = selectors.province_for_coordinator(
+        provinces=selectors.provinces_in_reach(allowed), pk=pk
+    )
     if province is None:
         raise Http404(_("Deze provincie werd niet gevonden."))
     return province
@@ -182,10 +184,10 @@ class UnplacedListView(ReportingPageMixin, TemplateView):
         province = None
         if self.request.GET.get("province"):
             province = _one_province(allowed, self.request.GET["province"])
-            provinces = Province.objects.filter(pk=province.pk)
+            provinces = selectors.only_province(province)
         track = self.request.GET.get("track", "")
         without_decision = self.request.GET.get("zonder_beslissing") == "1"
-        school_year = SchoolYear.objects.current()
+        school_year = school_year_current()
         page = None
         if school_year is not None:
             qs = selectors.unplaced_students(
@@ -199,7 +201,7 @@ class UnplacedListView(ReportingPageMixin, TemplateView):
             school_year=school_year,
             page_obj=page,
             province=province,
-            province_choices=allowed if allowed is not None else Province.objects.all(),
+            province_choices=selectors.provinces_in_reach(allowed),
             track=track if track in Track.values else "",
             tracks=Track.choices,
             without_decision=without_decision,

@@ -16,15 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matching import selectors as matching_selectors
 from matching.errors import DomainError
-from matching.models import School, SchoolYear, Service, Student, Track, TransportMode
+from matching.models import School, SchoolYear, Student, Track
+from matching.school import selectors as school_selectors
 from matching.school.services import (
     NRN_TAKEN_OWN,
     SCALAR_FIELDS,
     current_school_year,
 )
 
-from . import cells
+from . import cells, selectors
 from . import parsing as imports
 from .cells import megabytes  # noqa: F401  (the views show the limit with it)
 from .models import ImportJob
@@ -84,13 +86,14 @@ class _Lookups:
 
     def __init__(self):
         self.modes = {}
-        for mode in TransportMode.objects.all():
+        modes = list(matching_selectors.transport_modes())
+        for mode in modes:
             self.modes[_word(mode.name)] = mode.pk
             self.modes[_word(mode.code)] = mode.pk
-        self.mode_names = [m.name for m in TransportMode.objects.all()]
+        self.mode_names = [m.name for m in modes]
         self.services_by_code = {}
         self.services_by_name: dict[str, list[int]] = {}
-        for service in Service.objects.filter(is_active=True).only("pk", "name", "code"):
+        for service in matching_selectors.active_services().only("pk", "name", "code"):
             self.services_by_code[_word(service.code)] = service.pk
             self.services_by_name.setdefault(_word(service.name), []).append(service.pk)
 
@@ -283,16 +286,11 @@ def import_validate(
             on_progress(index)
     # Only the school's own students: another school's registration is never hinted at
     # (matching.duplicates shows it to the operator).
-    existing = set()
-    nrns = [v.student.national_register_number for v in valid]
-    for start in range(0, len(nrns), 1000):
-        existing.update(
-            Student.objects.filter(
-                school_year=school_year,
-                school=school,
-                national_register_number__in=nrns[start : start + 1000],
-            ).values_list("national_register_number", flat=True)
-        )
+    existing = school_selectors.registered_nrns(
+        school=school,
+        school_year=school_year,
+        nrns=[v.student.national_register_number for v in valid],
+    )
     if existing:
         still_valid = []
         for item in valid:
@@ -337,7 +335,7 @@ def import_start(
     except imports.ImportFileError as exc:
         raise DomainError(exc.message)
     digest = hashlib.sha256(content).hexdigest()
-    previous = _live_job(school, digest)
+    previous = selectors.live_job(school=school, digest=digest)
     if previous is not None:
         raise AlreadyImported(previous)
     parsed = None
@@ -359,7 +357,7 @@ def import_start(
                 created_at=now,
             )
     except IntegrityError:
-        raise AlreadyImported(_live_job(school, digest))
+        raise AlreadyImported(selectors.live_job(school=school, digest=digest))
     if parsed is not None and len(parsed.rows) <= settings.IMPORT_SYNC_MAX_ROWS:
         import_run(job=job, parsed=parsed, now=now)
     else:
@@ -380,12 +378,6 @@ class AlreadyImported(DomainError):
     def __init__(self, job: ImportJob | None):
         super().__init__(ALREADY_IMPORTED)
         self.job = job
-
-
-def _live_job(school, digest) -> ImportJob | None:
-    return ImportJob.objects.filter(
-        school=school, sha256=digest, status__in=ImportJob.ACTIVE
-    ).first()
 
 
 def import_run(*, job: ImportJob, parsed=None, now=None) -> ImportJob:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 from core.exports import export_response
 from matching import selectors as matching_selectors
 from matching.errors import DomainError
-from matching.models import SchoolYear, TransportMode
 from matching.school.views import blackout_warning, page_context, school_required
 
 from . import parsing as imports
@@ -28,7 +27,7 @@ from .forms import ImportForm
 def import_upload(request, school):
     form = ImportForm(request.POST or None, request.FILES or None)
     now = timezone.now()
-    school_year = SchoolYear.objects.current(now)
+    school_year = matching_selectors.school_year_current(now)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -73,7 +72,7 @@ def import_upload(request, school):
 def import_template(request, school, fmt):
     if fmt == "xlsx":
         handle = imports.template_xlsx(
-            transport_modes=TransportMode.objects.all(),
+            transport_modes=matching_selectors.transport_modes(),
             services=matching_selectors.active_services(),
         )
         return FileResponse(

@@ -12,9 +12,8 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 
 from core.roles import is_operator
-from matching import duplicates
+from matching import duplicates, selectors
 from matching.errors import DomainError
-from matching.models import SchoolYear
 
 
 def _require_operator(request):
@@ -24,7 +23,7 @@ def _require_operator(request):
 
 def duplicates_index(request):
     _require_operator(request)
-    school_year = SchoolYear.objects.current()
+    school_year = selectors.school_year_current()
     show_all = request.GET.get("alle") == "1"
     groups = duplicates.duplicate_groups(school_year=school_year, open_only=not show_all)
     duplicates.duplicate_groups_shown(user=request.user, groups=groups)

@@ -1,10 +1,15 @@
 """Forms of the school workspace: they parse input; the rules live in matching.school.services."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from matching.columns import registrable_label
 from matching.models import REGISTRABLE_FIELDS, School, Service, Student, Track, TransportMode
 from matching.validators import mask_nrn, normalize_nrn
+
+# The label of a field the form declares itself: the same one the exports write.
+_label = lazy(registrable_label, str)
 
 PLACEMENT_CHOICES = (
     ("", _("Alle")),
@@ -25,18 +30,18 @@ class StudentForm(forms.ModelForm):
     the form after saving: on edit it is empty, with the last four digits as a hint."""
 
     national_register_number = forms.CharField(
-        label=_("Rijksregisternummer"),
+        label=_label("national_register_number"),
         max_length=20,
         help_text=_("11 cijfers, bv. 08.05.17-001.06"),
     )
     transport_modes = forms.ModelMultipleChoiceField(
-        label=_("Vervoersmiddelen"),
+        label=_label("transport_modes"),
         queryset=TransportMode.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     preferred_services = ServiceChoiceField(
-        label=_("Voorkeursdiensten"),
+        label=_label("preferred_services"),
         queryset=Service.objects.filter(is_active=True)
         .order_by("name")
         .only("pk", "name", "municipality"),

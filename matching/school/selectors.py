@@ -39,6 +39,22 @@ def filter_students(queryset: QuerySet[Student], *, q="", track="", placement=""
     return queryset
 
 
+def registered_nrns(*, school: School, school_year: SchoolYear, nrns) -> set[str]:
+    """Which of `nrns` the school already registered this year (its own students only:
+    another school's registration is never hinted at)."""
+    nrns = list(nrns)
+    found = set()
+    for start in range(0, len(nrns), 1000):
+        found.update(
+            Student.objects.filter(
+                school_year=school_year,
+                school=school,
+                national_register_number__in=nrns[start : start + 1000],
+            ).values_list("national_register_number", flat=True)
+        )
+    return found
+
+
 def acceptance_of(student: Student) -> Decision | None:
     acceptances = getattr(student, "acceptances", None)
     if acceptances is None:

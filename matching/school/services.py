@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.errors import DomainError
-from matching.models import REGISTRABLE_SCALARS, School, SchoolYear, Service, Student
+from matching.models import REGISTRABLE_SCALARS, School, SchoolYear, Student
+from matching.selectors import active_services, school_year_current
 from matching.validators import normalize_nrn
 
 from . import selectors
@@ -38,7 +39,7 @@ SYSTEM_FIELDS = ["school", "school_year", "province", "registered_by"]
 
 
 def current_school_year(now=None) -> SchoolYear:
-    school_year = SchoolYear.objects.current(now or timezone.now())
+    school_year = school_year_current(now)
     if school_year is None:
         raise DomainError(NO_SCHOOL_YEAR)
     return school_year
@@ -118,7 +119,7 @@ def _empty(name):
 
 def _active_services(services):
     ids = [getattr(s, "pk", s) for s in services or []]
-    return list(Service.objects.filter(pk__in=ids, is_active=True))
+    return list(active_services().filter(pk__in=ids))
 
 
 @transaction.atomic

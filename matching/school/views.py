@@ -21,8 +21,10 @@ from wagtail import hooks
 
 from core.exports import export_response
 from core.http import set_no_store
+from matching import selectors as matching_selectors
 from matching import services
 from matching.blackout import Releases
+from matching.columns import Extra, registrable_cells, student_columns
 from matching.errors import DomainError
 from matching.memberships import school_for_user
 from matching.models import PersonalDataAccess, SchoolYear, Track
@@ -76,7 +78,7 @@ def blackout_warning(school_year: SchoolYear | None, now) -> str:
 @school_required
 def students_index(request, school):
     now = timezone.now()
-    school_year = SchoolYear.objects.current(now)
+    school_year = matching_selectors.school_year_current(now)
     filter_form = StudentFilterForm(request.GET or None)
     filters = filter_form.filters() if request.GET else {}
     students = school_selectors.filter_students(
@@ -138,32 +140,47 @@ def _row(student, releases: Releases, now):
     }
 
 
-EXPORT_HEADER = [
-    gettext_lazy("Type leerling"),
-    gettext_lazy("Voornaam"),
-    gettext_lazy("Achternaam"),
-    gettext_lazy("Rijksregisternummer"),
-    gettext_lazy("Postcode"),
-    gettext_lazy("Gemeente"),
-    gettext_lazy("Opleiding"),
-    gettext_lazy("Vervoersmiddelen"),
-    gettext_lazy("Voorkeursdiensten"),
-    gettext_lazy("Ingeschreven op"),
-    gettext_lazy("Zichtbaar vanaf"),
-    gettext_lazy("Stageplaats"),
-    gettext_lazy("Dienst"),
-    gettext_lazy("Stagementor"),
-    gettext_lazy("Telefoon stagementor"),
-    gettext_lazy("E-mail stagementor"),
-    gettext_lazy("Start stage"),
-    gettext_lazy("Einde stage"),
-]
+# The school's export: what it registered that identifies and places the student, and the
+# placement. The contact details and the request it typed in itself stay on its screens.
+EXPORT_COLUMNS = student_columns(
+    "track",
+    "first_name",
+    "last_name",
+    "national_register_number",
+    "postcode",
+    "municipality",
+    "education",
+    "transport_modes",
+    "preferred_services",
+    Extra("registered_at", gettext_lazy("Ingeschreven op")),
+    Extra("visible_from", gettext_lazy("Zichtbaar vanaf")),
+    Extra("placed", gettext_lazy("Stageplaats")),
+    Extra("service", gettext_lazy("Dienst")),
+    Extra("mentor", gettext_lazy("Stagementor")),
+    Extra("mentor_phone", gettext_lazy("Telefoon stagementor")),
+    Extra("mentor_email", gettext_lazy("E-mail stagementor")),
+    Extra("period_start", gettext_lazy("Start stage")),
+    Extra("period_end", gettext_lazy("Einde stage")),
+    withheld=(
+        "email",
+        "phone",
+        "supervisor_name",
+        "supervisor_email",
+        "supervisor_phone",
+        "requested_start",
+        "requested_end",
+        "hours",
+        "remarks",
+    ),
+)
+# Masked as on the school's list: the number is never shown whole after registration.
+EXPORT_WRITTEN = {"national_register_number": mask_nrn}
 
 
 @school_required
 @require_GET
 def students_export(request, school):
-    school_year = SchoolYear.objects.current(timezone.now())
+    school_year = matching_selectors.school_year_current()
     filters = StudentFilterForm(request.GET).filters()
     students = school_selectors.filter_students(
         school_selectors.students_of_school(school=school, school_year=school_year), **filters
@@ -181,30 +198,26 @@ def students_export(request, school):
                 shown = []
             acceptance = school_selectors.acceptance_of(student)
             mentor = acceptance.mentor if acceptance else None
-            yield [
-                TRACK_LABELS.get(student.track, student.track),
-                student.first_name,
-                student.last_name,
-                mask_nrn(student.national_register_number),
-                student.postcode,
-                student.municipality,
-                student.education,
-                ", ".join(m.name for m in student.transport_modes.all()),
-                ", ".join(s.name for s in student.preferred_services.all()),
-                student.registered_at,
-                releases.visible_from(registered_at=student.registered_at, track=student.track),
-                "ja" if acceptance else "nee",
-                acceptance.service.name if acceptance else "",
-                mentor.name if mentor else "",
-                format_phone(mentor.phone) if mentor else "",
-                mentor.email if mentor else "",
-                acceptance.period_start if acceptance else None,
-                acceptance.period_end if acceptance else None,
-            ]
+            yield EXPORT_COLUMNS.row(
+                {
+                    **registrable_cells(student, EXPORT_COLUMNS.fields, EXPORT_WRITTEN),
+                    "registered_at": student.registered_at,
+                    "visible_from": releases.visible_from(
+                        registered_at=student.registered_at, track=student.track
+                    ),
+                    "placed": "ja" if acceptance else "nee",
+                    "service": acceptance.service.name if acceptance else "",
+                    "mentor": mentor.name if mentor else "",
+                    "mentor_phone": format_phone(mentor.phone) if mentor else "",
+                    "mentor_email": mentor.email if mentor else "",
+                    "period_start": acceptance.period_start if acceptance else None,
+                    "period_end": acceptance.period_end if acceptance else None,
+                }
+            )
         _log_school_display(request, shown)
 
     filename = f"leerlingen-{school.code}-{timezone.localdate():%Y%m%d}"
-    return export_response(fmt, filename, EXPORT_HEADER, rows(), title=_("Leerlingen"))
+    return export_response(fmt, filename, EXPORT_COLUMNS.header(), rows(), title=_("Leerlingen"))
 
 
 # One student ---------------------------------------------------------------------------
@@ -225,7 +238,7 @@ def _apply_errors(form, exc: ValidationError):
 @school_required
 def student_create(request, school):
     now = timezone.now()
-    school_year = SchoolYear.objects.current(now)
+    school_year = matching_selectors.school_year_current(now)
     form = StudentForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.exports import export_response
 from core.http import set_no_store
 from matching import selectors, services, workspace_selectors
+from matching.columns import Extra, registrable_cells, student_columns
 from matching.errors import StudentNotFound
 from matching.memberships import service_for_user
 from matching.models import (
@@ -325,71 +326,69 @@ def student_detail(request, service, pk):
     return TemplateResponse(request, "matching/service/student_detail.html", context)
 
 
-EXPORT_HEADER = [
-    gettext_lazy("Achternaam"),
-    gettext_lazy("Voornaam"),
-    gettext_lazy("School"),
-    gettext_lazy("Opleiding"),
-    gettext_lazy("Postcode"),
-    gettext_lazy("Gemeente"),
-    gettext_lazy("Provincie"),
-    gettext_lazy("Vervoersmiddelen"),
-    gettext_lazy("Voorkeursdienst"),
-    gettext_lazy("Ingeschreven op"),
-    gettext_lazy("Gewenste start"),
-    gettext_lazy("Gewenst einde"),
-    gettext_lazy("Stage-uren"),
-    gettext_lazy("Opmerkingen"),
-    gettext_lazy("Stagebegeleider"),
-    gettext_lazy("Status"),
-    gettext_lazy("Stagementor"),
-    gettext_lazy("Start stage"),
-    gettext_lazy("Einde stage"),
-    gettext_lazy("Notitie"),
-    gettext_lazy("Rijksregisternummer"),
-    gettext_lazy("E-mailadres leerling"),
-    gettext_lazy("Telefoon leerling"),
-    gettext_lazy("E-mailadres stagebegeleider"),
-    gettext_lazy("Telefoon stagebegeleider"),
-]
+# The service's export of a tab. Personal data (DESIGN.md rule 5) closes the row, filled
+# only where the service's own status allows it; the student's list of preferred services
+# is not shown, only whether it names this service; the track is the tab's.
+PERSONAL_COLUMNS = (
+    "national_register_number",
+    "email",
+    "phone",
+    "supervisor_email",
+    "supervisor_phone",
+)
+EXPORT_COLUMNS = student_columns(
+    "last_name",
+    "first_name",
+    Extra("school", gettext_lazy("School")),
+    "education",
+    "postcode",
+    "municipality",
+    Extra("province", gettext_lazy("Provincie")),
+    "transport_modes",
+    Extra("preferred", gettext_lazy("Voorkeursdienst")),
+    Extra("registered_at", gettext_lazy("Ingeschreven op")),
+    "requested_start",
+    "requested_end",
+    "hours",
+    "remarks",
+    "supervisor_name",
+    Extra("status", gettext_lazy("Status")),
+    Extra("mentor", gettext_lazy("Stagementor")),
+    Extra("period_start", gettext_lazy("Start stage")),
+    Extra("period_end", gettext_lazy("Einde stage")),
+    Extra("note", gettext_lazy("Notitie")),
+    *PERSONAL_COLUMNS,
+    withheld=("track", "preferred_services"),
+)
+# Written in their usual forms, which spreadsheets keep as text.
+EXPORT_WRITTEN = {
+    "national_register_number": format_nrn,
+    "phone": format_phone,
+    "supervisor_phone": format_phone,
+}
+_OPEN_FIELDS = [f for f in EXPORT_COLUMNS.fields if f not in PERSONAL_COLUMNS]
 
 
 def _export_row(student, *, service, personal: bool) -> list:
     decision = student.own_decisions[0] if student.own_decisions else None
     status = student.own_status or Status.UNDECIDED
-    row = [
-        student.last_name,
-        student.first_name,
-        student.school.name,
-        student.education,
-        student.postcode,
-        student.municipality,
-        student.province.name,
-        ", ".join(m.name for m in student.transport_modes.all()),
-        any(s.pk == service.pk for s in student.preferred_services.all()),
-        student.registered_at,
-        student.requested_start,
-        student.requested_end,
-        student.hours,
-        student.remarks,
-        student.supervisor_name,
-        _status_label(status),
-        decision.mentor.name if decision and decision.mentor else "",
-        decision.period_start if decision else None,
-        decision.period_end if decision else None,
-        decision.note if decision else "",
-    ]
+    cells = registrable_cells(student, _OPEN_FIELDS)
     if personal:
-        row += [
-            format_nrn(student.national_register_number),
-            student.email,
-            format_phone(student.phone),
-            student.supervisor_email,
-            format_phone(student.supervisor_phone),
-        ]
+        cells.update(registrable_cells(student, PERSONAL_COLUMNS, EXPORT_WRITTEN))
     else:
-        row += ["", "", "", "", ""]
-    return row
+        cells.update(dict.fromkeys(PERSONAL_COLUMNS, ""))
+    cells.update(
+        school=student.school.name,
+        province=student.province.name,
+        preferred=any(s.pk == service.pk for s in student.preferred_services.all()),
+        registered_at=student.registered_at,
+        status=_status_label(status),
+        mentor=decision.mentor.name if decision and decision.mentor else "",
+        period_start=decision.period_start if decision else None,
+        period_end=decision.period_end if decision else None,
+        note=decision.note if decision else "",
+    )
+    return EXPORT_COLUMNS.row(cells)
 
 
 @service_required
@@ -422,4 +421,4 @@ def students_export(request, service, track):
 
     tab_slug = "aanvaard" if form.current_tab == "accepted" else "zonder-stageplaats"
     filename = f"leerlingen-{TRACK_SLUGS[Track(track)]}-{tab_slug}-{now:%Y%m%d-%H%M}"
-    return export_response(fmt, filename, [str(h) for h in EXPORT_HEADER], rows(), title=tab_slug)
+    return export_response(fmt, filename, EXPORT_COLUMNS.header(), rows(), title=tab_slug)

@@ -67,7 +67,7 @@ class ContactPersonPermissionPolicy(OperatorPermissionPolicy):
         service = _service_of(user)
         if service is not None:
             if not SERVICE_ACTIONS.intersection(actions):
-                return ContactPerson.objects.none()
+                return selectors.contact_persons_reachable(service=None, operator=False)
             return selectors.contact_persons_reachable(service=service, operator=False)
         return super().instances_user_has_any_permission_for(user, actions)
 

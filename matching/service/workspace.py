@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from matching import selectors, services, workspace_selectors
 from matching.errors import DomainError, StudentNotFound
-from matching.models import Status, Student, Track
+from matching.models import Status, Track
 from matching.service.forms import StatusForm, StudentFilterForm
 from matching.service.views import Row, _safe_next, _status_label, _track, service_required
 
@@ -92,11 +92,7 @@ def decorate_row(row, *, mentors, default_mentor_id, retry=None, placed=False, n
 def _row_for(service, user, pk, *, retry=None, placed=False, notice="", student=None):
     """One list row, annotated as the list annotates it."""
     if student is None:
-        qs = selectors.for_listing(
-            selectors.with_service_decision(Student.objects.filter(pk=pk), service=service)
-        )
-        qs = selectors.with_invitation_history(qs, service=service)
-        student = qs.get()
+        student = workspace_selectors.list_row_student(service=service, pk=pk)
     decision = selectors.decision_of(service=service, student=student)
     row = Row(
         student,

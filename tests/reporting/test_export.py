@@ -265,3 +265,12 @@ def test_export_memory_and_queries_stay_flat_as_students_grow(year, rounds, froz
     assert per_chunk <= 3
     assert queries_big <= 3 * math.ceil(3000 / chunk) + 8
     assert Service.objects.count() == 10
+
+
+def test_the_operator_export_writes_a_field_under_the_declarations_label(case, year, monkeypatch):
+    """Renaming a field in the one declaration (its model label) renames the column."""
+    monkeypatch.setattr(Student._meta.get_field("education"), "verbose_name", "richting (test)")
+    table = export_table(operator_export_response(school_year=year, user=operator()))
+    secondary = next(row for row in table if int(row["Leerling-ID"]) == case["secondary"].pk)
+    assert "Opleiding" not in secondary
+    assert secondary["Richting (test)"] == case["secondary"].education

@@ -1,5 +1,6 @@
 """One declaration of what a school registers for a student (matching.models
-REGISTRABLE_FIELDS) feeds the form, the registration service and the import columns."""
+REGISTRABLE_FIELDS) feeds the form, the registration service, the import columns and the
+exports (the exports' own checks: tests/matching/test_columns.py)."""
 
 from django.db import models
 
@@ -28,3 +29,18 @@ def test_the_declaration_names_real_fields_of_the_student():
         field = Student._meta.get_field(name)
         assert field.editable, name
         assert isinstance(field, models.ManyToManyField) == (name in REGISTRABLE_RELATIONS), name
+
+
+def test_the_school_export_writes_a_field_under_the_declarations_label(
+    school_client, school, year, monkeypatch
+):
+    """Renaming a field in the one declaration (its model label) renames the column."""
+    from core.exports import read_csv_bytes
+    from tests import factories
+
+    student = factories.StudentFactory(school=school, school_year=year, education="Zorg 7")
+    monkeypatch.setattr(Student._meta.get_field("education"), "verbose_name", "richting (test)")
+    response = school_client.get("/admin/school/students/export/?format=csv")
+    header, *rows = read_csv_bytes(b"".join(response.streaming_content))
+    assert "Opleiding" not in header
+    assert [row[header.index("Richting (test)")] for row in rows] == [student.education]

@@ -150,3 +150,16 @@ def test_export_memory_stays_flat_as_the_rows_grow(service_client, open_round, f
     assert size_big > 2.5 * size_small  # the rows really were exported
     # Over three times the rows, about the same peak: one chunk at a time, never all rows.
     assert peak_big < peak_small * 1.5 + 1024 * 1024, (peak_small, peak_big)
+
+
+def test_the_service_export_writes_a_field_under_the_declarations_label(
+    service_client, students, monkeypatch
+):
+    """Renaming a field in the one declaration (its model label) renames the column."""
+    from matching.models import Student
+
+    monkeypatch.setattr(Student._meta.get_field("education"), "verbose_name", "richting (test)")
+    header, *rows = read_csv_bytes(body(service_client.get(URL)))
+    assert "Opleiding" not in header
+    by_name = {row[0]: row[header.index("Richting (test)")] for row in rows}
+    assert by_name["Aerts"] == students[0].education
