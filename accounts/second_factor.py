@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import SecondFactorReset, UserSession
 from core.roles import is_operator
@@ -160,7 +161,7 @@ def enrolment_confirm(*, request, user, device_id: int, code: str) -> list[str]:
             codes = recovery_codes_replace(user)
     if not verified:
         raise SecondFactorError(_("Deze code klopt niet. Typ de zes cijfers die uw app nu toont."))
-    _mark_verified(request, user, device)
+    mark_verified(request, user, device)
     return codes
 
 
@@ -198,17 +199,23 @@ def sign_in_verify(*, request, user, code: str):
             _raise_if_throttled(device)
             verified = device.verify_token(token)
     if not verified:
-        user_login_failed.send(
-            sender=__name__, credentials={"username": user.get_username()}, request=request
-        )
+        sign_in_failed(request, user)
         raise SecondFactorError(
             _(
                 "Deze code klopt niet. Typ de zes cijfers die uw app nu toont, "
                 "of een herstelcode die u nog niet gebruikte."
             )
         )
-    _mark_verified(request, user, device)
+    mark_verified(request, user, device)
     return device
+
+
+def sign_in_failed(request, user) -> None:
+    """A refused second factor (code or passkey) is a failed sign-in for django-axes, for
+    this login and address: the same count as wrong passwords."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
 
 
 def sign_in_locked(request, user) -> bool:
@@ -225,8 +232,10 @@ def sign_in_failures_clear(request, user) -> None:
     )
 
 
-def _mark_verified(request, user, device) -> None:
-    # A new session key for the raised privilege; the session's data stays.
+def mark_verified(request, user, device) -> None:
+    """This session passed the second factor with `device` (an app, a recovery code or a
+    passkey): a new session key for the raised privilege (the session's data stays),
+    django-otp's login, and the login's failed attempts from this address forgotten."""
     request.session.cycle_key()
     django_otp.login(request, device)
     setattr(user, _MEMO, True)
@@ -270,7 +279,7 @@ def _recovery_digest(code: str) -> str:
 
 @transaction.atomic
 def second_factor_reset(*, user, by) -> SecondFactorReset:
-    """Remove every second factor of `user` (app and recovery codes) for someone who lost
+    """Remove every second factor of `user` (app, recovery codes, passkeys) for someone who lost
     both; the login enrols again at its next sign-in.
 
     Only an operator may; the reset is recorded (who, for whom, when), ends the login's
@@ -280,6 +289,7 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
         raise DomainError(_("Enkel een beheerder kan de tweestapsverificatie resetten."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     UserSession.objects.filter(user=user).update(session_key=secrets.token_hex(16))
     reset = SecondFactorReset.objects.create(user=user, reset_by=by)
     outbox_queue(

@@ -68,9 +68,12 @@ class VerifyView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, form):
-        return TemplateResponse(
-            request, self.template_name, {"form": form, "next": _next_url(request)}
-        )
+        from accounts import passkey_views, passkeys
+
+        context = {"form": form, "next": _next_url(request), "passkey_config": None}
+        if passkeys.passkey_sign_in_allowed(request, request.user):
+            context["passkey_config"] = passkey_views.passkey_script_config(request)
+        return TemplateResponse(request, self.template_name, context)
 
     def get(self, request):
         return self._render(request, CodeForm())

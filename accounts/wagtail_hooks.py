@@ -129,3 +129,22 @@ def second_factor_account_item(request):
         if required
         else _("Beveilig uw login met een code uit een authenticator-app na uw wachtwoord."),
     }
+
+
+@hooks.register("register_account_menu_item")
+def passkeys_account_item(request):
+    """Account → Passkeys: add or remove a passkey, once an authenticator app is set up."""
+    from django.urls import reverse
+
+    from accounts import second_factor
+
+    if not second_factor.has_confirmed_device(request.user):
+        return None
+    return {
+        "url": reverse("accounts:passkeys") + "?next=" + reverse("wagtailadmin_account"),
+        "label": _("Passkeys"),
+        "help_text": _(
+            "Bevestig uw aanmelding met de vingerafdruk, het gezicht of de pincode van uw "
+            "toestel, of met een beveiligingssleutel, in plaats van een code te typen."
+        ),
+    }

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, SELF
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_celery_beat",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -202,6 +204,18 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "operator,editor,service,school")
 OTP_TOTP_ISSUER = "Stagematching"
 RECOVERY_CODE_COUNT = 10
+# Passkeys (django-otp-webauthn) as another second factor beside the app, never instead of
+# the password. The relying party (the domain a passkey is bound to) and the origins the
+# browser may report come from SITE_URL or their own variables, never from the request's
+# Host header. WebAuthn needs a secure context: https, or http://localhost.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or urlsplit(SITE_URL).hostname
+OTP_WEBAUTHN_RP_NAME = "Stagematching gezinszorg"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS", "{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"
 
