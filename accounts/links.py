@@ -1,8 +1,9 @@
-"""The two sign-in links of accounts, minted by the delivery worker at send time.
+"""The sign-in links of accounts, minted by the delivery worker at send time.
 
-Nothing stored yields either link: an invitation keeps only the SHA-256 of its token (and
+Nothing stored yields any of them: an invitation keeps only the SHA-256 of its token (and
 the token is drawn here, when the mail leaves), a password reset token is Django's HMAC
-over the login's current state and SECRET_KEY. See notifications/links.py.
+over the login's current state and SECRET_KEY, and so is an enrolment link's signed value
+(accounts.enrolment). See notifications/links.py.
 """
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from accounts.tokens import hash_token, new_token
 
 ACTIVATION = "activation"
 PASSWORD_RESET = "password_reset"
+SECOND_FACTOR_ENROL = "second_factor_enrol"
 
 
 def _base() -> str:
@@ -59,8 +61,22 @@ def password_reset_link_mint(user_id: int) -> str | None:
     return _base() + path
 
 
+def enrolment_link_mint(user_id: int) -> str | None:
+    """A link to set up the second factor (accounts.enrolment), for an active login that
+    has none; None once it has an app again (the mail is then not sent)."""
+    from accounts import enrolment, second_factor
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or second_factor.has_confirmed_device(user):
+        return None
+    return _base() + reverse(
+        "accounts:second_factor_enrol_link", args=[enrolment.enrolment_token(user)]
+    )
+
+
 def register() -> None:
     from notifications.links import link_minter_register
 
     link_minter_register(ACTIVATION, activation_link_mint)
     link_minter_register(PASSWORD_RESET, password_reset_link_mint)
+    link_minter_register(SECOND_FACTOR_ENROL, enrolment_link_mint)

@@ -284,7 +284,8 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
 
     Only an operator may; the reset is recorded (who, for whom, when), ends the login's
     current session (the one-session rule's key is replaced) and mails the login through
-    the outbox, so a reset the person did not ask for does not go unnoticed."""
+    the outbox, so a reset the person did not ask for does not go unnoticed. The mail holds
+    the enrolment link the login needs to set up a new app (accounts.enrolment)."""
     if not is_operator(by):
         raise DomainError(_("Enkel een beheerder kan de tweestapsverificatie resetten."))
     TOTPDevice.objects.filter(user=user).delete()
@@ -292,6 +293,8 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
     WebAuthnCredential.objects.filter(user=user).delete()
     UserSession.objects.filter(user=user).update(session_key=secrets.token_hex(16))
     reset = SecondFactorReset.objects.create(user=user, reset_by=by)
+    from accounts import links
+
     outbox_queue(
         to=user.email,
         template_key="accounts_second_factor_reset",
@@ -299,7 +302,11 @@ def second_factor_reset(*, user, by) -> SecondFactorReset:
             "naam": user.get_full_name() or user.email,
             "email": user.email,
             "gereset_op": timezone.localtime(reset.reset_at).strftime("%d/%m/%Y %H:%M"),
+            "geldig_uren": settings.SECOND_FACTOR_ENROL_LINK_HOURS,
         },
+        # The way back in: a one-time enrolment link (accounts.enrolment), minted when
+        # the mail leaves; knowing the password alone does not let anyone enrol.
+        link=("enrol_url", links.SECOND_FACTOR_ENROL, user.pk),
     )
     return reset
 

@@ -4,6 +4,7 @@ app (with the recovery codes shown once). Thin: the rules are in accounts.second
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
@@ -18,9 +19,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import second_factor
+from accounts import enrolment, second_factor
 from accounts.lockout import lockout_response
 from core.http import no_store
+from matching.errors import DomainError
 
 
 class CodeForm(forms.Form):
@@ -110,11 +112,13 @@ class VerifyView(View):
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class EnrolView(View):
     """Set up an authenticator app: QR code and secret, one code to confirm, then the ten
-    recovery codes, shown once. Open to a login without an app (first sign-in, after a
-    reset, a coordinator opting in) and to a verified session replacing its app."""
+    recovery codes, shown once. Open to a session that may enrol (accounts.enrolment:
+    activation, an enrolment link, a coordinator opting in) and to a verified session
+    replacing its app; any other session without an app is asked to have a link mailed."""
 
     template_name = "accounts/second_factor_enrol.html"
     codes_template_name = "accounts/second_factor_codes.html"
+    link_template_name = "accounts/second_factor_enrol_link.html"
     no_store = True
 
     def dispatch(self, request, *args, **kwargs):
@@ -126,7 +130,29 @@ class EnrolView(View):
             return redirect(
                 _with_next(reverse("accounts:second_factor_verify"), _next_url(request))
             )
+        if not enrolment.enrolment_allowed(request, user):
+            # The password alone does not let anyone bind a phone to this login.
+            return self._link_needed(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def _link_needed(self, request):
+        if request.method == "POST" and request.POST.get("action") == "send-link":
+            try:
+                enrolment.enrolment_link_send(request, request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("We stuurden een link naar %(email)s. Open die om verder te gaan.")
+                    % {"email": request.user.email},
+                )
+            return redirect(_with_next(reverse("accounts:second_factor_enrol"), _next_url(request)))
+        return TemplateResponse(
+            request,
+            self.link_template_name,
+            {"next": _next_url(request), "hours": settings.SECOND_FACTOR_ENROL_LINK_HOURS},
+        )
 
     def _render(self, request, form, device):
         return TemplateResponse(
@@ -188,5 +214,29 @@ def _codes_text(user, codes) -> str:
     return "\r\n".join(lines)
 
 
+class EnrolLinkView(View):
+    """The enrolment link from the mail: grants this browser session the enrolment of that
+    login, then the password is asked (if not signed in yet) and the set-up follows."""
+
+    template_name = "accounts/second_factor_enrol_link_invalid.html"
+
+    def get(self, request, token):
+        user = enrolment.enrolment_token_user(token)
+        if user is None:
+            return TemplateResponse(request, self.template_name, {}, status=410)
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            logout(request)
+        enrolment.enrolment_grant_pending(request, user.pk)
+        target = reverse("accounts:second_factor_enrol")
+        if request.user.is_authenticated:
+            return redirect(target)
+        messages.info(
+            request,
+            _("Meld u aan met uw wachtwoord; daarna stelt u de tweestapsverificatie in."),
+        )
+        return redirect(_with_next(resolve_url("wagtailadmin_login"), target))
+
+
 verify = no_store(VerifyView.as_view())
+enrol_link = no_store(EnrolLinkView.as_view())
 enrol = no_store(EnrolView.as_view())

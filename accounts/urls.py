@@ -15,6 +15,11 @@ urlpatterns = [
         second_factor_views.enrol,
         name="second_factor_enrol",
     ),
+    path(
+        "tweestapsverificatie/link/<str:token>/",
+        second_factor_views.enrol_link,
+        name="second_factor_enrol_link",
+    ),
     # Passkeys (django-otp-webauthn): the page, and the JSON endpoints its scripts call.
     path("tweestapsverificatie/passkeys/", passkey_views.passkeys_page, name="passkeys"),
     path(

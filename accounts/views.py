@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import View
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
-from accounts import second_factor, selectors, services
+from accounts import enrolment, second_factor, selectors, services
 from accounts.forms import ActivationForm
 from core.http import no_store, set_no_store
 from matching.errors import DomainError
@@ -73,6 +73,8 @@ class ActivationView(View):
                     # Enrolment is part of activation: the person who just chose the
                     # password sets up the second factor before anything else opens.
                     login(request, user, backend="accounts.backends.AccountsBackend")
+                    # The invitation link proved the mailbox: this session may enrol.
+                    enrolment.enrolment_grant(request, user)
                     messages.success(
                         request,
                         _(

@@ -138,17 +138,38 @@ Vroeg je dit niet aan? Dan mag je deze e-mail negeren; je wachtwoord blijft onge
     ),
     "accounts_second_factor_reset": (
         "Tweestapsverificatie gereset",
-        "naam, email, gereset_op, site_name, site_url",
+        "naam, email, gereset_op, enrol_url, geldig_uren, site_name, site_url",
         "{{ site_name }}: je tweestapsverificatie werd gereset",
         """Beste {{ naam }},
 
 De beheerder heeft op {{ gereset_op }} de tweestapsverificatie van je login {{ email }}
-gereset. Je authenticator-app en je herstelcodes werken niet meer.
+gereset. Je authenticator-app, je herstelcodes en je passkeys werken niet meer.
 
-Bij je volgende aanmelding op {{ site_url }} stel je na je wachtwoord een nieuwe
-authenticator-app in en krijg je tien nieuwe herstelcodes.
+Stel een nieuwe authenticator-app in via deze persoonlijke link. Je meldt je daarna aan
+met je wachtwoord en krijgt tien nieuwe herstelcodes. De link is {{ geldig_uren }} uur
+geldig en werkt tot je een nieuwe app hebt ingesteld:
+
+{{ enrol_url }}
 
 Vroeg je dit niet aan? Neem dan meteen contact op met de helpdesk.
+"""
+        + SIGNATURE,
+    ),
+    "accounts_second_factor_enrol_link": (
+        "Link om de tweestapsverificatie in te stellen",
+        "naam, email, enrol_url, geldig_uren, site_name, site_url",
+        "{{ site_name }}: stel je tweestapsverificatie in",
+        """Beste {{ naam }},
+
+Je meldde je aan op {{ site_name }} met je login {{ email }}. Voor je verder kunt, stel je
+de tweestapsverificatie in met een authenticator-app. Open daarvoor deze persoonlijke
+link; je meldt je daarna aan met je wachtwoord. De link is {{ geldig_uren }} uur geldig en
+werkt tot je een app hebt ingesteld:
+
+{{ enrol_url }}
+
+Meldde jij je niet aan? Dan kent iemand anders je wachtwoord. Kies meteen een nieuw
+wachtwoord via "Wachtwoord vergeten?" op {{ site_url }} en verwittig de helpdesk.
 """
         + SIGNATURE,
     ),

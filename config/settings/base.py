@@ -204,6 +204,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "operator,editor,service,school")
 OTP_TOTP_ISSUER = "Stagematching"
 RECOVERY_CODE_COUNT = 10
+# A login that never set up its app (or was reset) enrols only through a link mailed to
+# its address, or within activation (accounts.enrolment); the link is valid this long.
+SECOND_FACTOR_ENROL_LINK_HOURS = int(os.environ.get("SECOND_FACTOR_ENROL_LINK_HOURS", "48"))
 # Passkeys (django-otp-webauthn) as another second factor beside the app, never instead of
 # the password. The relying party (the domain a passkey is bound to) and the origins the
 # browser may report come from SITE_URL or their own variables, never from the request's

@@ -4,6 +4,7 @@ coordinator's opt-in and the demo's fixed secrets. Codes are computed with pyotp
 
 import datetime as dt
 import io
+import re
 
 import pyotp
 import pytest
@@ -163,11 +164,20 @@ def test_a_new_password_sign_in_asks_the_code_again(user, device):
     assert client.get("/admin/")["Location"].startswith(VERIFY)
 
 
-def test_first_sign_in_of_an_existing_login_enrols(user):
+def test_first_sign_in_of_an_existing_login_enrols_through_the_mailed_link(user, mailbox):
     client = Client()
     password(client, user)
     response = client.get("/admin/")
     assert response["Location"].startswith(ENROL)
+    # The password alone shows no secret: a link goes to the login's address first.
+    asked = client.get(ENROL).content.decode()
+    assert 'id="totp-secret"' not in asked and "Stuur mij de link" in asked
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    with mailbox.commit():
+        client.post(ENROL, {"action": "send-link"})
+    (message,) = mails_to(user.email)
+    link = re.search(r"https?://[^/\s]+(/accounts/tweestapsverificatie/link/\S+/)", message.body)
+    assert client.get(link.group(1))["Location"] == ENROL
     page = client.get(ENROL)
     body = page.content.decode()
     assert "data:image/svg+xml" in body and 'id="totp-secret"' in body

@@ -5,7 +5,7 @@ shows (as a person types it into an app) or from the login's device."""
 
 import datetime as dt
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecondFactorReset
-from tests.accounts.conftest import token_in
+from tests.accounts.conftest import link_in, token_in
 from tests.conftest import (
     browser_enrol,
     browser_login,
@@ -189,9 +189,16 @@ def test_operator_reset_then_the_login_enrols_again(transactional_db, live_serve
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert any(user.email in m.to and "gereset" in m.body for m in mail.outbox)
 
+    (reset_mail,) = [m for m in mail.outbox if user.email in m.to and "gereset" in m.body]
     person = new_page()
     password_step(person, live_server, user.email)
+    # The password alone does not enrol again: the page asks for the mailed link.
     assert ENROL in person.url
+    assert person.locator("#totp-secret").count() == 0
+    assert "Stuur mij de link" in person.content()
+    link = link_in(reset_mail, r"https?://\S+/accounts/tweestapsverificatie/link/\S+/")
+    person.goto(live_server.url + urlsplit(link).path)
+    person.wait_for_url(f"{live_server.url}{ENROL}**")
     browser_enrol(person)
     person.click("#codes-continue")
     person.wait_for_url(f"{live_server.url}/admin/")
