@@ -1,0 +1,50 @@
+"""The role x URL matrix with a password only, in the browser: a login of each role that
+needs a second factor signs in with its right password on the real sign-in page, and then
+every admin URL of the matrix (GET) and every argument-free admin URL of the project and of
+Wagtail, requested with that browser session's cookies, sends it to the code page; opening
+the admin shows the code page. The same matrix through the test client, with its POSTs and
+without an app, is tests/accounts/test_matrix.py::test_a_password_alone_reaches_no_admin_url."""
+
+import pytest
+
+from tests.accounts.test_matrix import (
+    SECOND_FACTOR_ROLES,
+    _argless_admin_urls,
+)
+from tests.accounts.test_matrix import world as world  # noqa: F401  (a fixture)
+from tests.conftest import second_factor_device
+from tests.logins import PASSWORD
+
+VERIFY = "/accounts/tweestapsverificatie/code/"
+SKIP = ("/admin/login/", "/admin/logout/", "/admin/jsi18n/", "/admin/sprite")
+
+
+# serialized_rollback: the matrix's world needs the migrated rows (Wagtail's root page
+# and default site) that a transactional test's flush removes.
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
+def test_a_password_alone_opens_no_admin_url_in_the_browser(live_server, page, world, role):
+    user = world["users"][role]
+    second_factor_device(user)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{VERIFY}**")
+
+    urls = {case.url for case in world["urls"] if case.data is None}
+    urls |= set(_argless_admin_urls())
+    wrong = []
+    for url in sorted(urls):
+        if url.startswith(SKIP):
+            continue
+        response = page.request.get(f"{live_server.url}{url}", max_redirects=0)
+        location = response.headers.get("location", "")
+        if response.status != 302 or not location.startswith(VERIFY):
+            wrong.append(f"{url}: {response.status} {location}")
+    assert not wrong, "\n".join(wrong)
+
+    page.goto(f"{live_server.url}/admin/")
+    assert VERIFY in page.url
+    assert page.locator("input[name=code]").is_visible()
