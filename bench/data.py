@@ -280,7 +280,7 @@ def generate(n: int) -> None:
         INSERT INTO matching_student (school_year_id, school_id, track, first_name, last_name,
             national_register_number, email, phone, postcode, municipality, province_id,
             education, supervisor_name, supervisor_email, supervisor_phone, requested_start,
-            requested_end, hours, remarks, registered_at, import_key)
+            requested_end, hours, remarks, registered_at, import_key, duplicate_note)
         SELECT %(year)s, sc.id, t.track,
             (%(first)s::text[])[1 + (i::bigint * 7919) %% 40],
             (%(last)s::text[])[1 + (i::bigint * 104729) %% 40],
@@ -291,7 +291,7 @@ def generate(n: int) -> None:
             'begeleider' || (i %% 500) || '@bench.example', '03 987 65 43',
             %(start)s::date, %(start)s::date + 60, 120, '',
             %(now)s - ((i %% 120) || ' days')::interval - interval '61 days',
-            CASE WHEN i > %(n)s THEN %(race)s ELSE '' END
+            CASE WHEN i > %(n)s THEN %(race)s ELSE '' END, ''
         FROM generate_series(1, %(total)s) AS i
         CROSS JOIN LATERAL (SELECT CASE
             WHEN i > %(n)s OR i %% 20 < 14 THEN 'secondary'

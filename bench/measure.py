@@ -60,11 +60,9 @@ class Context:
         self.flemish = sorted(data.FLEMISH)  # province codes, as the list filter takes them
 
     def client(self, user):
-        from django.test import Client
+        from .login import signed_in_client
 
-        client = Client()
-        client.force_login(user)
-        return client
+        return signed_in_client(user)
 
 
 def _explain_ms(sql: str) -> tuple[float, float, str]:
@@ -404,20 +402,35 @@ def _accept(service, user, mentor, student_id):
     return outcome, perf_counter() - t0, time.thread_time() - c0
 
 
-def _race(acceptors, student_id, mode="processes"):
+def _race(acceptors, student_id, mode="processes", *, warm=None, body=None):
     if mode == "processes":
-        return _race_processes(acceptors, student_id)
+        return _race_processes(acceptors, student_id, warm=warm, body=body)
     return _race_threads(acceptors, student_id)
 
 
-def _race_child(acceptors, i, student_id, barrier, queue):
+def _noop(service, user, mentor, student_id):
+    """The harness alone: one round trip to the database instead of an acceptance."""
+    c0 = time.thread_time()
+    t0 = perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "refused", perf_counter() - t0, time.thread_time() - c0
+
+
+def _race_child(acceptors, i, student_id, barrier, queue, warm, body):
     """One contender in its own forked process: its own connection, its own interpreter
-    (no GIL shared with the other 99), like a request in its own worker process."""
+    (no GIL shared with the other 99), like a request in its own worker process. `warm`:
+    a student another service placed; the contender's refused attempt on it before the
+    start line makes it a worker that has served a request (a forked child's first call
+    also pays for copying the parent's pages and filling its caches), as the sequential
+    baseline's process is."""
     try:
         connection.ensure_connection()  # a new connection: the parent closed its own
+        if warm is not None:
+            _accept(*acceptors[i], warm[i])
         barrier.wait(timeout=120)
         released = perf_counter()  # CLOCK_MONOTONIC: comparable across processes
-        outcome = _accept(*acceptors[i], student_id)
+        outcome = (body or _accept)(*acceptors[i], student_id)
         queue.put((i, *outcome, (released, perf_counter())))
     except threading.BrokenBarrierError:
         queue.put((i, "error: barrier", None, None, None))
@@ -427,7 +440,7 @@ def _race_child(acceptors, i, student_id, barrier, queue):
         connections.close_all()
 
 
-def _race_processes(acceptors, student_id):
+def _race_processes(acceptors, student_id, *, warm=None, body=None):
     import multiprocessing
     import queue as queue_module
 
@@ -438,7 +451,10 @@ def _race_processes(acceptors, student_id):
     # A child must never reuse (and then close) the parent's socket: close it before fork.
     connections.close_all()
     procs = [
-        forked.Process(target=_race_child, args=(acceptors, i, student_id, barrier, results_queue))
+        forked.Process(
+            target=_race_child,
+            args=(acceptors, i, student_id, barrier, results_queue, warm, body),
+        )
         for i in range(n)
     ]
     for proc in procs:
@@ -512,8 +528,7 @@ def measure_accept_race(ctx) -> list[Line]:
     from_release = []  # each contender's answer, timed from the barrier's release
     try:
         # The sequential baseline first: it also warms this process (imports, templates,
-        # lazily built caches), so the forked contenders start warm, like the worker
-        # processes of a server that has served requests before.
+        # lazily built caches) before the contenders are forked from it.
         sequential, sequential_cpu = [], []
         for i, student_id in enumerate(pool[100:200]):
             service, user, mentor = _acceptors_cycle(acceptors, i)
@@ -522,8 +537,23 @@ def measure_accept_race(ctx) -> list[Line]:
             if outcome != "won":
                 errors.append(f"sequential: {outcome}")
             sequential.append(seconds)
+        # Each contender first tries a student the baseline placed (pool[100 + k] went to
+        # contender k): a refused attempt, so every contender starts as a worker that has
+        # served a request, like the baseline's process.
+        n = len(acceptors)
+        warm = [pool[100 + (i + 1) % n] for i in range(n)]
+        # The harness alone (same processes, barrier and timing; one SELECT 1 instead of
+        # an acceptance): what release to last answer costs before any product code runs.
+        harness = []
+        if ctx.race_mode == "processes":
+            for _ in range(2):
+                _r, spans = _race(acceptors, None, warm=warm, body=_noop)
+                spans = [t for t in spans if t is not None]
+                if spans:
+                    first = min(r for r, _e in spans)
+                    harness.append(max(e for _r, e in spans) - first)
         for student_id in pool[:races]:
-            results, timings = _race(acceptors, student_id, ctx.race_mode)
+            results, timings = _race(acceptors, student_id, ctx.race_mode, warm=warm)
             spans = [t for t in timings if t is not None]
             if spans:
                 # The barrier releases everyone at once; the first contender to leave it
@@ -567,7 +597,9 @@ def measure_accept_race(ctx) -> list[Line]:
             ratio=p95 / base_p95 if p95 and base_p95 else None,
             note=(
                 f"timed from the barrier's release; release to last answer: worst "
-                f"{_fmt_ms(last_answer)}, median {_fmt_ms(ms(median(race_walls)))}; "
+                f"{_fmt_ms(last_answer)}, median {_fmt_ms(ms(median(race_walls)))} "
+                f"(harness alone, no-op contenders: "
+                f"{_fmt_ms(ms(max(harness)) if harness else None)}); "
                 f"{races} races ({ctx.race_mode}, {contenders} contenders), "
                 f"one winner in every run: "
                 f"{'yes' if one_winner else 'NO'}"
@@ -589,6 +621,10 @@ def measure_accept_race(ctx) -> list[Line]:
                 "max_ms": ms(max(from_release) if from_release else None),
                 "release_to_last_answer_ms_max": last_answer,
                 "release_to_last_answer_ms_median": ms(median(race_walls)),
+                # The same harness with a no-op body (worst of 2): the floor of the figure
+                # above on this machine at this moment.
+                "harness_release_to_last_answer_ms_max": ms(max(harness) if harness else None),
+                "contenders_warmed": ctx.race_mode == "processes",
                 # Each call from its own start (the database's and Python's work alone):
                 "own_start_p50_ms": ms(percentile(latencies, 50)),
                 "own_start_p95_ms": ms(percentile(latencies, 95)),

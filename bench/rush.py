@@ -134,13 +134,13 @@ def _signed_in(users) -> dict:
     """A session per login, made by Django's own login (so the one-session rule's sign-in
     record is there too), and a CSRF secret: what each browser would hold at 11:59."""
     from django.conf import settings
-    from django.test import Client
     from django.utils.crypto import get_random_string
+
+    from .login import signed_in_client
 
     sessions = {}
     for user in users:
-        client = Client()
-        client.force_login(user)
+        client = signed_in_client(user)
         sessions[user.pk] = {
             "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
             "csrf": get_random_string(32),

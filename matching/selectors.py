@@ -26,7 +26,7 @@ from .models import (
     Track,
     TransportMode,
 )
-from .timetable import round_in_force, rounds_in_force
+from .timetable import round_in_force, rounds_in_force, year_and_round_in_force
 
 
 def school_year_current(now=None) -> SchoolYear | None:
@@ -152,15 +152,19 @@ def placements_q(*, school_year, track: str) -> Q:
 def students_reachable_by(*, service: Service, track: str | None = None, now=None):
     """Union of both tabs: what a detail page, a status change or an export may touch."""
     now = now or timezone.now()
-    # One school-year lookup for every track: this runs on each detail page and status change.
-    school_year = SchoolYear.objects.current(now)
     tracks = [track] if track else list(Track.values)
-    # One query for the rounds in force of every track (a status change asks for all three).
-    current = (
-        rounds_in_force(tracks=tracks, now=now, school_year=school_year)
-        if school_year
-        else dict.fromkeys(tracks)
-    )
+    if track:
+        # One track (a caller that knows the student's): school year and round in one query.
+        school_year, current_round = year_and_round_in_force(track=track, now=now)
+        current = {track: current_round}
+    else:
+        # One school-year lookup and one query for the rounds in force of every track.
+        school_year = SchoolYear.objects.current(now)
+        current = (
+            rounds_in_force(tracks=tracks, now=now, school_year=school_year)
+            if school_year
+            else dict.fromkeys(tracks)
+        )
     q = Q(pk__in=[])
     for each in tracks:
         q |= visible_q(service=service, round=current[each], now=now)
@@ -175,28 +179,33 @@ def students_reachable_by(*, service: Service, track: str | None = None, now=Non
     return Student.objects.filter(q | accepted_q)
 
 
-def student_for_service(*, service: Service, pk, now=None) -> Student:
-    """One student `service` may reach, or StudentNotFound whether it exists or not."""
-    qs = students_reachable_by(service=service, now=now)
+def student_for_service(*, service: Service, pk, now=None, track: str | None = None) -> Student:
+    """One student `service` may reach, or StudentNotFound whether it exists or not.
+
+    `track`: the student's own track when the caller read it already (a status change
+    does), so only that track's rule is built and run; any other track finds nothing."""
+    qs = students_reachable_by(service=service, track=track, now=now)
     try:
         return qs.get(pk=pk)
     except (Student.DoesNotExist, ValueError, TypeError):
         raise StudentNotFound() from None
 
 
-def placed_elsewhere(*, service: Service, pk, now=None) -> bool:
+def placed_elsewhere(*, service: Service, pk, now=None, track: str | None = None) -> bool:
     """Whether `service` would see this student but for another service's acceptance.
 
     Lets the loser of a first-accept-wins race get a clear message instead of a 404; it
-    reveals only that a student it could see was placed, never by whom."""
+    reveals only that a student it could see was placed, never by whom. `track`: the
+    student's own track when the caller read it already (saves a query)."""
     now = now or timezone.now()
-    try:
-        student = Student.objects.only("pk", "track").get(pk=pk)
-    except (Student.DoesNotExist, ValueError, TypeError):
-        return False
-    current = round_in_force(track=student.track, now=now)
+    if track is None:
+        try:
+            track = Student.objects.only("pk", "track").get(pk=pk).track
+        except (Student.DoesNotExist, ValueError, TypeError):
+            return False
+    _year, current = year_and_round_in_force(track=track, now=now)
     q = visible_q(service=service, round=current, now=now, include_placed=True)
-    return Student.objects.filter(q, pk=student.pk).placed().exists()
+    return Student.objects.filter(q, pk=pk).placed().exists()
 
 
 def with_service_decision(qs: QuerySet[Student], *, service: Service) -> QuerySet[Student]:

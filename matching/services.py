@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,17 +25,78 @@ from .models import (
 ALREADY_PLACED = gettext_lazy("Deze leerling werd intussen door een andere dienst aanvaard.")
 
 
-def _share_lock_student(pk: int) -> None:
-    """Hold a shared lock on the student row until this acceptance commits.
+ACCEPTANCE_CONSTRAINT = "decision_one_acceptance_per_student"
+# Namespace of the transaction-scoped advisory locks that mark "an acceptance of student N
+# is in flight" (pg_advisory_xact_lock(ACCEPTING, N)); any constant the project uses once.
+ACCEPTING = 18_001
 
-    A school's edit takes the row FOR UPDATE (matching.school.services.student_update), so it waits
-    for the acceptance and then finds the student frozen. Shared locks do not block each
-    other, so the services racing at 12:00 are not queued behind one another; the partial
-    unique index still decides who wins. (SQLite serialises writers anyway.)
+
+def _lock_for_acceptance(*, service: Service, pk: int) -> tuple[str, bool, bool] | None:
+    """(track, taken, first) for an acceptance of student `pk`, in one statement (None: no
+    such student): its track; whether another service's acceptance is committed; and
+    whether this is the only acceptance of it in flight (an advisory lock it now holds).
+
+    The student row is share-locked until this acceptance commits: a school's edit takes it
+    FOR UPDATE (matching.school.services.student_update), waits, then finds the student
+    frozen. Shared locks do not block each other; the partial unique index decides who wins.
+    (Other databases: the same read, no lock, always "first".)
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM matching_student WHERE id = %s FOR SHARE", [pk])
+    if connection.vendor != "postgresql":
+        row = (
+            Student.objects.filter(pk=pk)
+            .annotate(taken=Exists(_taken_by_another(service)))
+            .values_list("track", "taken")
+            .first()
+        )
+        return (*row, True) if row else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.track, {_TAKEN_SQL}, pg_try_advisory_xact_lock(%s, {_KEY_SQL})"
+            f" FROM {Student._meta.db_table} s WHERE s.id = %s FOR SHARE OF s",
+            [Status.ACCEPTED.value, service.pk, ACCEPTING, pk],
+        )
+        return cursor.fetchone()
+
+
+def _taken_after_the_one_in_flight(*, service: Service, pk: int) -> bool:
+    """Wait until the acceptance of `pk` in flight ends (commit or rollback), then whether
+    another service's acceptance is committed. The losers of a race wait here, cheaply,
+    instead of running the reachability query while the winner's transaction is open.
+    The second statement's snapshot is taken after the wait, so it sees that commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock_shared(%s, {_KEY_SQL})"
+            f" FROM {Student._meta.db_table} s WHERE s.id = %s",
+            [ACCEPTING, pk],
+        )
+        cursor.execute(
+            f"SELECT {_TAKEN_SQL} FROM {Student._meta.db_table} s WHERE s.id = %s",
+            [Status.ACCEPTED.value, service.pk, pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def _taken_by_another(service: Service):
+    return Decision.objects.filter(student_id=OuterRef("pk"), status=Status.ACCEPTED).exclude(
+        service_id=service.pk
+    )
+
+
+# The lock key of a student (two int4 keys; ids beyond int4 share a key with another one,
+# which only makes one wait needlessly: the unique index still decides).
+_KEY_SQL = "(s.id %% 2147483647)::int4"
+_TAKEN_SQL = (
+    f"EXISTS (SELECT 1 FROM {Decision._meta.db_table} d"
+    " WHERE d.student_id = s.id AND d.status = %s AND d.service_id <> %s)"
+)
+
+
+def _lost_the_race(error: IntegrityError) -> bool | None:
+    """Whether the partial unique index of acceptances refused the write (None: the
+    database does not say which constraint)."""
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return None if name is None else name == ACCEPTANCE_CONSTRAINT
 
 
 def _validate_acceptance(
@@ -86,21 +148,28 @@ def decision_set_status(
     (matching.capacity; the screen asked the service to confirm first).
     """
     now = now or timezone.now()
-    if (
-        status == Status.ACCEPTED
-        and Decision.objects.filter(student_id=student_id, status=Status.ACCEPTED)
-        .exclude(service=service)
-        .exists()
-    ):
-        # Already placed (the many losers of a 12:00 race): one index lookup, then the
-        # answer a placed student gets below, without building the reachability query.
-        if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
-            raise DomainError(ALREADY_PLACED)
-        raise StudentNotFound()
+    track = None
+    if status == Status.ACCEPTED:
+        try:
+            row = _lock_for_acceptance(service=service, pk=int(student_id))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            raise StudentNotFound()
+        track, taken, first = row
+        if not taken and not first:
+            # Another acceptance of this student is in flight (a 12:00 race): wait for it.
+            taken = _taken_after_the_one_in_flight(service=service, pk=int(student_id))
+        if taken:
+            # Placed by another service (the losers of a race): the answer a placed student
+            # gets below, without building the reachability query.
+            raise _placed_or_not_found(service=service, pk=student_id, now=now, track=track)
     try:
-        student = selectors.student_for_service(service=service, pk=student_id, now=now)
+        student = selectors.student_for_service(
+            service=service, pk=student_id, now=now, track=track
+        )
     except StudentNotFound:
-        if selectors.placed_elsewhere(service=service, pk=student_id, now=now):
+        if selectors.placed_elsewhere(service=service, pk=student_id, now=now, track=track):
             raise DomainError(ALREADY_PLACED) from None
         raise
     if status not in selectors.allowed_statuses(service=service, student=student):
@@ -112,7 +181,6 @@ def decision_set_status(
         raise DomainError(_("Deze status bestaat niet voor dit type leerling."), field="status")
 
     if status == Status.ACCEPTED:
-        _share_lock_student(student.pk)
         _validate_acceptance(
             service=service,
             student=student,
@@ -120,13 +188,6 @@ def decision_set_status(
             period_start=period_start,
             period_end=period_end,
         )
-        taken = (
-            Decision.objects.filter(student=student, status=Status.ACCEPTED)
-            .exclude(service=service)
-            .exists()
-        )
-        if taken:
-            raise DomainError(ALREADY_PLACED)
 
     decision = Decision.objects.select_for_update().filter(service=service, student=student).first()
     previous = decision.status if decision else Status.UNDECIDED
@@ -158,15 +219,19 @@ def decision_set_status(
     try:
         with transaction.atomic():
             decision.save()
-    except IntegrityError:
+    except IntegrityError as error:
         # The savepoint is gone; the transaction can still read. Either another service's
         # acceptance committed first (the partial unique index made us wait, then refused),
-        # or this service's own row was created meanwhile by a double submit.
-        if (
-            Decision.objects.filter(student=student, status=Status.ACCEPTED)
-            .exclude(service=service)
-            .exists()
-        ):
+        # or this service's own row was created meanwhile by a double submit. The student
+        # was reachable above, so the first is "placed meanwhile".
+        lost = _lost_the_race(error)
+        if lost is None:
+            lost = (
+                Decision.objects.filter(student=student, status=Status.ACCEPTED)
+                .exclude(service=service)
+                .exists()
+            )
+        if lost:
             raise DomainError(ALREADY_PLACED) from None
         raise DomainError(
             _("Deze wijziging werd intussen al opgeslagen. Vernieuw de pagina en probeer opnieuw.")
@@ -188,6 +253,14 @@ def decision_set_status(
             # Taking back an acceptance: the school hears of it the same way.
             notify_school_of_withdrawal(decision)
     return decision
+
+
+def _placed_or_not_found(*, service: Service, pk, now, track: str) -> Exception:
+    """The refusal for a student another service holds: "placed meanwhile" when `service`
+    would see it but for that acceptance, else the 404 any unknown id gets."""
+    if selectors.placed_elsewhere(service=service, pk=pk, now=now, track=track):
+        return DomainError(ALREADY_PLACED)
+    return StudentNotFound()
 
 
 def personal_data_log(

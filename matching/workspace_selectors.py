@@ -99,12 +99,28 @@ def is_withdrawal(*, decision: Decision | None, status: str) -> bool:
 # The live list ----------------------------------------------------------------------
 
 
+# A status change that made or took back an acceptance (the live version's changes).
+ACCEPTANCE_CHANGE_Q = Q(to_status=Status.ACCEPTED) | Q(from_status=Status.ACCEPTED)
+
+
 def live_version(*, track: str, now) -> str:
-    """Changes whenever a status changes anywhere or the round in force of `track` changes:
-    two index-only lookups, so most polls of an open list end in a 304."""
-    last_change = StatusChange.objects.aggregate(last=Max("pk"))["last"] or 0
+    """What a live poll of `track` answers can have changed since this version was given.
+
+    The answer (tab counts, shown students placed or gone) moves when an acceptance of a
+    student of `track` is made or taken back, by any service (placed, released, "accepted
+    by us"), and when the round in force of `track` changes (scope, school year). Other
+    status changes (invited, not accepted, ...) and other tracks' acceptances change none of
+    it, so they keep the version and those polls end in a 304. Two index lookups: the
+    newest acceptance change of the track (statuschange_acceptance_idx, read backwards)
+    and the round in force."""
+    last_acceptance = (
+        StatusChange.objects.filter(ACCEPTANCE_CHANGE_Q, student__track=track)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    ) or 0
     _year, current = year_and_round_in_force(track=track, now=now)
-    return f"{last_change}.{current.pk if current else 0}"
+    return f"{last_acceptance}.{current.pk if current else 0}"
 
 
 @dataclass(frozen=True)

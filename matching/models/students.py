@@ -368,6 +368,13 @@ class StatusChange(models.Model):
         indexes = [
             models.Index(fields=["student", "to_status"], name="statuschange_student_idx"),
             models.Index(fields=["changed_at"], name="statuschange_time_idx"),
+            # The live list's version: the newest change that made or took back an
+            # acceptance (matching.workspace_selectors.live_version), read backwards.
+            models.Index(
+                fields=["id"],
+                condition=Q(to_status="accepted") | Q(from_status="accepted"),
+                name="statuschange_acceptance_idx",
+            ),
         ]
 
     def __str__(self):
