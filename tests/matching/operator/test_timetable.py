@@ -86,28 +86,43 @@ def test_default_timetable_cannot_be_created_twice():
     assert SchoolYear.objects.count() == 1
 
 
-def test_round_must_end_after_it_starts():
+def new_round(year, *, track=Track.DUAL, number=2, **fields) -> Round:
+    """An unsaved round of `year`, by default a second dual round in January 2026."""
+    values = {
+        "scope": Scope.ALL,
+        "starts_at": utc(2026, 1, 10, 11),
+        "ends_at": utc(2026, 2, 10, 11),
+        **fields,
+    }
+    return Round(school_year=year, track=track, number=number, **values)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"ends_at": utc(2026, 1, 10, 11)},  # the same moment as the start
+            "ends_at",
+            "Het einde van de ronde moet na de start liggen.",
+        ),
+        ({"scope": ""}, "scope", None),
+    ],
+)
+def test_an_invalid_round_is_refused_on_its_field(fields, field, message):
     year = school_year_create_from_default(year=2025)
-    round_ = Round(
-        school_year=year,
-        track=Track.DUAL,
-        number=2,
-        scope=Scope.ALL,
-        starts_at=utc(2026, 1, 10, 11),
-        ends_at=utc(2026, 1, 10, 11),
-    )
     with pytest.raises(ValidationError) as exc:
-        round_.full_clean()
-    assert "Het einde van de ronde moet na de start liggen." in exc.value.message_dict["ends_at"]
+        new_round(year, **fields).full_clean()
+    assert field in exc.value.message_dict
+    if message:
+        assert message in exc.value.message_dict[field]
 
 
 def test_rounds_of_one_track_may_not_overlap_but_other_tracks_may():
     year = school_year_create_from_default(year=2025)
-    overlapping = Round(
-        school_year=year,
+    overlapping = new_round(
+        year,
         track=Track.SECONDARY,
         number=4,
-        scope=Scope.ALL,
         starts_at=utc(2025, 9, 25, 10),
         ends_at=utc(2025, 10, 5, 10),
     )
@@ -120,30 +135,8 @@ def test_rounds_of_one_track_may_not_overlap_but_other_tracks_may():
     overlapping.number = 2
     with pytest.raises(ValidationError):  # the dual round runs until December
         overlapping.full_clean()
-    later = Round(
-        school_year=year,
-        track=Track.DUAL,
-        number=2,
-        scope=Scope.ALL,
-        starts_at=utc(2025, 12, 1, 11),
-        ends_at=utc(2025, 12, 20, 11),
-    )
+    later = new_round(year, starts_at=utc(2025, 12, 1, 11), ends_at=utc(2025, 12, 20, 11))
     later.full_clean()  # touching the previous round's end is not an overlap
-
-
-def test_round_scope_is_required():
-    year = school_year_create_from_default(year=2025)
-    round_ = Round(
-        school_year=year,
-        track=Track.DUAL,
-        number=2,
-        scope="",
-        starts_at=utc(2026, 1, 10, 11),
-        ends_at=utc(2026, 2, 10, 11),
-    )
-    with pytest.raises(ValidationError) as exc:
-        round_.full_clean()
-    assert "scope" in exc.value.message_dict
 
 
 def test_round_in_force_is_the_latest_started_round_and_stays_after_the_last_end():

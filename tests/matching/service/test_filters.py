@@ -10,38 +10,31 @@ from tests.factories import SchoolFactory, StudentFactory, province
 LIST = "/admin/service/students/secondary/"
 
 
+# last name, postcode, municipality, province, registered (days ago), at another school
+THREE = {
+    "gent": ("Claes", "9000", "Gent", "OVL", 3, False),
+    "antwerpen": ("Boon", "2100", "Deurne", "ANT", 1, True),
+    "brugge": ("Aerts", "8000", "Brugge", "WVL", 2, False),
+}
+
+
 @pytest.fixture
 def three(open_round):
-    year = open_round.school_year
     now = timezone.now()
     other_school = SchoolFactory(name="Andere school")
-    return {
-        "gent": StudentFactory(
-            school_year=year,
-            last_name="Claes",
-            postcode="9000",
-            municipality="Gent",
-            province=province("OVL"),
-            registered_at=now - dt.timedelta(days=3),
-        ),
-        "antwerpen": StudentFactory(
-            school_year=year,
-            last_name="Boon",
-            postcode="2100",
-            municipality="Deurne",
-            province=province("ANT"),
-            registered_at=now - dt.timedelta(days=1),
-            school=other_school,
-        ),
-        "brugge": StudentFactory(
-            school_year=year,
-            last_name="Aerts",
-            postcode="8000",
-            municipality="Brugge",
-            province=province("WVL"),
-            registered_at=now - dt.timedelta(days=2),
-        ),
-    }
+    students = {}
+    for key, (last_name, postcode, municipality, code, days, elsewhere) in THREE.items():
+        extra = {"school": other_school} if elsewhere else {}
+        students[key] = StudentFactory(
+            school_year=open_round.school_year,
+            last_name=last_name,
+            postcode=postcode,
+            municipality=municipality,
+            province=province(code),
+            registered_at=now - dt.timedelta(days=days),
+            **extra,
+        )
+    return students
 
 
 def names(client, query=""):
