@@ -157,6 +157,18 @@ SERVICES_BODY = [
         "Zonder keuze staat de lijst op provincie, postcode en familienaam. Met <b>Meer "
         "info</b> open je de volledige aanvraag.</p>"
     ),
+    heading("Afstand", "h3"),
+    paragraph(
+        "<p>De kolom <b>Afstand</b> toont hoe ver de leerling woont van de postcode van jouw "
+        "dienst, in vogelvlucht van postcode tot postcode (niet tot het adres). Klik op de "
+        "kolomtitel om de dichtstbijzijnde leerlingen eerst te zien. Met de filter <b>Binnen "
+        "(km)</b> hou je enkel de leerlingen binnen zoveel kilometer over, bijvoorbeeld 10. "
+        "Tik je iets anders dan een getal tot 300, dan staat er een foutmelding naast het "
+        "veld.</p>"
+        "<p>Staat er <b>±</b> voor de afstand (bijvoorbeeld ± 12 km), dan is het een afstand "
+        "bij benadering: van die postcode kennen we enkel de ligging van de gemeente of van de "
+        "buurt. De ligging van de postcodes komt uit GeoNames (geonames.org, CC BY 4.0).</p>"
+    ),
     heading("Een status kiezen"),
     paragraph(
         "<p>Bij elke leerling leg je vast wat jullie beslist hebben. Zolang je niets kiest, "
@@ -231,6 +243,9 @@ SERVICES_BODY = [
         "mail, de mentor en stageperiode worden gewist en de leerling komt opnieuw vrij voor "
         "andere diensten. In de geschiedenis bij <b>Meer info</b> staat wie de aanvaarding "
         "introk en wanneer.</p>"
+        "<p>Trekt een andere dienst een aanvaarding in van een leerling die jullie nog open "
+        "hadden (onbeslist of uitgenodigd), dan krijg je daarover een mail: hoogstens één per "
+        "dag, elke ochtend, met alle leerlingen die sinds de vorige mail opnieuw vrijkwamen.</p>"
     ),
     heading("Persoonsgegevens"),
     callout(

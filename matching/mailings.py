@@ -1,6 +1,7 @@
 """The mails the matching domain decides: the round mailings (a round starts or ends),
-the daily reminder of undecided students and the notices to a school that one of its
-students was accepted or that an acceptance was taken back. They go out through the
+the daily reminder of undecided students, the notices to a school that one of its
+students was accepted or that an acceptance was taken back, and the daily digest to the
+services that still had a released student open (re-offer). They go out through the
 outbox (notifications.services); the texts are notifications' mail templates."""
 
 import datetime as dt
@@ -17,8 +18,8 @@ from notifications.services import (
 )
 
 from .memberships import school_logins, service_logins
-from .models import Decision, Round, School, Track
-from .selectors import undecided_counts
+from .models import Decision, ReofferNotice, Round, School, Status, Student, Track
+from .selectors import students_visible_to, undecided_counts
 from .wording import join_words, mail_day, mail_moment, placement_words, track_label
 
 # A round event older than this is history: a fresh install must not mail about it.
@@ -283,3 +284,95 @@ def _mail_school(student, template_key: str, context: dict) -> list[Outbox]:
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: outbox_enqueue(ids))
     return rows
+
+
+# Re-offer ----------------------------------------------------------------------------
+
+# Statuses under which a service still "has the student open" (DESIGN.md: no row is
+# undecided too).
+OPEN_STATUSES = (Status.UNDECIDED, Status.INVITED)
+
+
+def reoffer_note(decision: Decision, *, now) -> ReofferNotice:
+    """Record that `decision`'s service took back its acceptance. Call inside the
+    withdrawing transaction; the daily digest (`reoffer_digest_send`) tells the others."""
+    return ReofferNotice.objects.create(
+        student_id=decision.student_id, withdrawn_by_id=decision.service_id, withdrawn_at=now
+    )
+
+
+def _reoffer_recipients(notices, *, now) -> dict:
+    """service -> students it can see now and still has open (no decision, undecided or
+    invited), of the released students in `notices`; never the service that let go."""
+    withdrawn_by = {}
+    for notice in notices:
+        withdrawn_by.setdefault(notice.student_id, set()).add(notice.withdrawn_by_id)
+    tracks = set(
+        Student.objects.filter(pk__in=withdrawn_by).values_list("track", flat=True).distinct()
+    )
+    logins = {}
+    for row in service_logins():
+        logins.setdefault(row.content_object, []).append(row.user)
+    result = {}
+    for service, users in logins.items():
+        decided = Decision.objects.filter(service=service, student_id__in=withdrawn_by).exclude(
+            status__in=OPEN_STATUSES
+        )
+        students = []
+        for track in sorted(tracks):
+            visible = (
+                students_visible_to(service=service, track=track, now=now)
+                .filter(pk__in=withdrawn_by, track=track)
+                .exclude(pk__in=decided.values("student_id"))
+                .order_by("last_name", "first_name", "pk")
+            )
+            students.extend(s for s in visible if service.pk not in withdrawn_by[s.pk])
+        if students:
+            result[service] = (users, students)
+    return result
+
+
+def reoffer_digest_send(*, now=None) -> int:
+    """Once a day: each login of each service that had a released student open gets one
+    mail listing every student released since the previous digest. A second run on the
+    same day sends nothing (what was released meanwhile waits for tomorrow's digest);
+    dedup keys make a double run harmless too."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if Outbox.objects.filter(dedup_key__startswith=f"reoffer:{day.isoformat()}:").exists():
+        return 0
+    created = []
+    with transaction.atomic():
+        notices = list(
+            ReofferNotice.objects.select_for_update()
+            .filter(processed_at__isnull=True, withdrawn_at__lte=now)
+            .order_by("pk")
+        )
+        if not notices:
+            return 0
+        for service, (users, students) in _reoffer_recipients(notices, now=now).items():
+            lines = [
+                f"{s.last_name}, {s.first_name} ({track_label(s.track)}, "
+                f"{s.postcode} {s.municipality})".replace(" )", ")")
+                for s in students
+            ]
+            for user in users:
+                row = outbox_queue(
+                    to=user.email,
+                    template_key="student_reoffered_service",
+                    context={
+                        "naam": _name(user),
+                        "dienst": service.name,
+                        "aantal": len(students),
+                        "leerlingen": lines,
+                        "datum": mail_day(day),
+                    },
+                    dedup_key=f"reoffer:{day.isoformat()}:{service.pk}:{user.pk}",
+                    student=students[0],
+                    enqueue=False,
+                )
+                if row is not None:
+                    created.append(row.pk)
+        ReofferNotice.objects.filter(pk__in=[n.pk for n in notices]).update(processed_at=now)
+        transaction.on_commit(lambda: outbox_enqueue(created))
+    return len(created)

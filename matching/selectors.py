@@ -4,10 +4,10 @@ no screen can forget a rule: visibility is computed from the clock, never from a
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from . import reference
+from . import geo, reference
 from .blackout import released_q
 from .errors import StudentNotFound
 from .models import (
@@ -235,7 +235,11 @@ ORDERINGS = {
     "-postcode": ("-postcode", "-last_name", "-pk"),
     "registered": ("registered_at", "pk"),
     "-registered": ("-registered_at", "-pk"),
+    # Distance from the service (matching.geo); a student without a point comes last.
+    "distance": (F("distance_sq").asc(nulls_last=True), "last_name", "pk"),
+    "-distance": (F("distance_sq").desc(nulls_last=True), "-last_name", "-pk"),
 }
+DISTANCE_ORDERS = ("distance", "-distance")
 
 
 @dataclass(frozen=True)
@@ -245,9 +249,12 @@ class StudentFilters:
     school: int | None = None
     postcode: str = ""
     transport_modes: tuple = ()  # transport mode codes
+    within_km: float | None = None  # "binnen X km" of the service (matching.geo)
     order: str = "default"
 
-    def apply(self, qs: QuerySet[Student]) -> QuerySet[Student]:
+    def apply(self, qs: QuerySet[Student], *, origin=None) -> QuerySet[Student]:
+        """Filter and order; `origin` (the service) is where distances are measured from.
+        Without a point of its own, "binnen X km" finds nobody and distance sorts by name."""
         qs = (
             qs.search_name(self.name)
             .in_provinces(reference.province_ids(self.provinces))
@@ -255,7 +262,19 @@ class StudentFilters:
             .with_postcode(self.postcode)
             .with_transport_modes(self.transport_modes)
         )
-        return qs.order_by(*ORDERINGS.get(self.order, ORDERINGS["default"]))
+        order = self.order if self.order in ORDERINGS else "default"
+        located = origin is not None and geo.has_location(origin)
+        if located and (self.within_km is not None or order in DISTANCE_ORDERS):
+            qs = qs.annotate(
+                distance_sq=geo.squared_km_expression(origin.latitude, origin.longitude)
+            )
+            if self.within_km is not None:
+                qs = qs.filter(distance_sq__lte=geo.within_squared(self.within_km))
+        elif self.within_km is not None:
+            return qs.none()
+        elif order in DISTANCE_ORDERS:
+            order = "name" if order == "distance" else "-name"
+        return qs.order_by(*ORDERINGS[order])
 
 
 def service_students(
@@ -273,7 +292,7 @@ def service_students(
         qs = students_accepted_by(service=service, track=track, now=now, school_year=school_year)
     else:
         qs = students_visible_to(service=service, track=track, now=now, round=round)
-    qs = for_listing(with_service_decision(filters.apply(qs), service=service))
+    qs = for_listing(with_service_decision(filters.apply(qs, origin=service), service=service))
     if track == Track.DUAL:
         qs = with_invitation_history(qs, service=service)
     return qs

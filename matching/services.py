@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from . import capacity, selectors
 from .errors import DomainError, StudentNotFound
-from .mailings import notify_school_of_acceptance, notify_school_of_withdrawal
+from .mailings import notify_school_of_acceptance, notify_school_of_withdrawal, reoffer_note
 from .models import (
     ContactPerson,
     Decision,
@@ -250,8 +250,10 @@ def decision_set_status(
             # Written to the outbox in this transaction: a rolled-back accept mails nobody.
             notify_school_of_acceptance(decision)
         elif previous == Status.ACCEPTED:
-            # Taking back an acceptance: the school hears of it the same way.
+            # Taking back an acceptance: the school hears of it the same way; the services
+            # that still had the student open hear of it in the next daily digest.
             notify_school_of_withdrawal(decision)
+            reoffer_note(decision, now=now)
     return decision
 
 

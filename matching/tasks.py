@@ -17,3 +17,8 @@ def round_mailings_sweep() -> int:
 @shared_task(name="notifications.tasks.reminders_send")
 def reminders_send() -> int:
     return mailings.reminders_send()
+
+
+@shared_task(name="matching.tasks.reoffer_digest_send")
+def reoffer_digest_send() -> int:
+    return mailings.reoffer_digest_send()

@@ -140,8 +140,8 @@ def live_state(*, service, track: str, filters, ids, now=None) -> LiveState:
         service=service, track=track, now=now, school_year=school_year
     )
     counts = {
-        "open": filters.apply(open_qs).order_by().count(),
-        "accepted": filters.apply(accepted_qs).order_by().count(),
+        "open": filters.apply(open_qs, origin=service).order_by().count(),
+        "accepted": filters.apply(accepted_qs, origin=service).order_by().count(),
     }
     ids = sorted(set(ids))
     if not ids:

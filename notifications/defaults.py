@@ -202,4 +202,22 @@ Meer details vindt u na aanmelden op {{ site_url }}.
 """
         + SIGNATURE,
     ),
+    "student_reoffered_service": (
+        "Leerlingen opnieuw beschikbaar (dagelijks overzicht aan de dienst)",
+        "naam, dienst, aantal, leerlingen, datum, site_name, site_url",
+        "{{ site_name }}: {% if aantal == 1 %}1 leerling is{% else %}{{ aantal }} leerlingen "
+        "zijn{% endif %} opnieuw beschikbaar",
+        """Beste {{ naam }},
+
+Een andere dienst heeft de aanvaarding ingetrokken van {% if aantal == 1 %}deze leerling
+{% else %}deze {{ aantal }} leerlingen {% endif %}die {{ dienst }} nog open had (onbeslist of
+uitgenodigd). Ze zoeken opnieuw een stageplaats en staan weer in uw lijst "Zonder stageplaats":
+{% for leerling in leerlingen %}
+- {{ leerling }}{% endfor %}
+
+Dit overzicht krijgt u hoogstens één keer per dag (toestand van {{ datum }}). Meer info vindt u
+na aanmelden op {{ site_url }}.
+"""
+        + SIGNATURE,
+    ),
 }

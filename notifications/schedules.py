@@ -8,6 +8,12 @@ SCHEDULES = [
     ("Rondemailings (start/einde van rondes)", "notifications.tasks.round_mailings_sweep", 1, None),
     ("Herinnering onbesliste aanvragen", "notifications.tasks.reminders_send", None, (9, 0)),
     ("Wachtrij e-mail opnieuw proberen", "notifications.tasks.outbox_retry_sweep", 1, None),
+    (
+        "Opnieuw aangeboden leerlingen (dagelijks overzicht)",
+        "matching.tasks.reoffer_digest_send",
+        None,
+        (8, 0),
+    ),
 ]
 
 

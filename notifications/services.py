@@ -30,6 +30,7 @@ REDACT_AFTER_SENDING = {
     "accounts_password_reset",
     "student_accepted_school",
     "student_withdrawn_school",
+    "student_reoffered_service",
 }
 REDACTED = gettext_lazy("(inhoud verwijderd na verzending)")
 LINK_GONE = gettext_lazy(

@@ -17,6 +17,7 @@ from .organisations import (
     TransportMode,
 )
 from .registration import REGISTRABLE_FIELDS, REGISTRABLE_RELATIONS, REGISTRABLE_SCALARS
+from .reoffer import ReofferNotice
 from .students import (
     DUAL_AFTER_INVITATION,
     PERSONAL_DATA_STATUSES,
@@ -35,6 +36,7 @@ from .timetable import Milestone, Round, SchoolYear, SchoolYearQuerySet
 
 __all__ = [
     "Located",
+    "ReofferNotice",
     "LocationPrecision",
     "REGISTRABLE_FIELDS",
     "REGISTRABLE_RELATIONS",

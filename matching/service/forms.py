@@ -20,7 +20,10 @@ ORDER_CHOICES = (
     ("-postcode", _("Postcode (aflopend)")),
     ("registered", _("Inschrijvingsdatum (oudste eerst)")),
     ("-registered", _("Inschrijvingsdatum (nieuwste eerst)")),
+    ("distance", _("Afstand (dichtstbij eerst)")),
+    ("-distance", _("Afstand (verst eerst)")),
 )
+MAX_WITHIN_KM = 300  # Belgium is about 280 km across
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
@@ -59,6 +62,12 @@ class StudentFilterForm(forms.Form):
         max_length=4,
         help_text=_("Volledig of de eerste twee cijfers."),
     )
+    within = forms.CharField(
+        label=_("Binnen (km)"),
+        required=False,
+        max_length=5,
+        help_text=_("Afstand tot de postcode van uw dienst."),
+    )
     transport = forms.MultipleChoiceField(
         label=_("Vervoersmiddelen"),
         choices=reference.transport_mode_choices,
@@ -79,6 +88,24 @@ class StudentFilterForm(forms.Form):
         if value and not is_postcode_filter(value):
             raise forms.ValidationError(_("Geef een postcode of de eerste twee cijfers in."))
         return value
+
+    def clean_within(self):
+        value = (self.cleaned_data.get("within") or "").strip().replace(",", ".")
+        if not value:
+            return None
+        try:
+            km = float(value)
+        except ValueError:
+            km = None
+        if km is None or not (0 < km <= MAX_WITHIN_KM):
+            raise forms.ValidationError(
+                _(
+                    "Geef een afstand in kilometer: een getal groter dan 0 en hoogstens "
+                    "%(max)s, bijvoorbeeld 10."
+                )
+                % {"max": MAX_WITHIN_KM}
+            )
+        return int(km) if km == int(km) else round(km, 1)
 
     @property
     def values(self) -> dict:
@@ -107,6 +134,7 @@ class StudentFilterForm(forms.Form):
             school=v["school"].pk if v.get("school") else None,
             postcode=v.get("postcode") or "",
             transport_modes=tuple(v.get("transport") or ()),
+            within_km=v.get("within"),
             order=v.get("order") or "default",
         )
 
@@ -120,6 +148,7 @@ class StudentFilterForm(forms.Form):
             "school": str(v["school"].pk) if v.get("school") else "",
             "postcode": v.get("postcode") or "",
             "transport": list(v.get("transport") or ()),
+            "within": str(v["within"]) if v.get("within") is not None else "",
             "order": v.get("order") or "",
             "per_page": str(self.page_size) if self.page_size != DEFAULT_PAGE_SIZE else "",
         }
@@ -137,7 +166,7 @@ class StudentFilterForm(forms.Form):
     @property
     def active_filter_count(self) -> int:
         v = self.values
-        keys = ("q", "province", "school", "postcode", "transport")
+        keys = ("q", "province", "school", "postcode", "transport", "within")
         return sum(1 for key in keys if v.get(key))
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import export_response
 from core.http import set_no_store
-from matching import selectors, services, workspace_selectors
+from matching import geo, selectors, services, workspace_selectors
 from matching.columns import Extra, registrable_cells, student_columns
 from matching.errors import StudentNotFound
 from matching.memberships import service_for_user
@@ -44,7 +44,7 @@ TRACK_TITLES = {
 TRACK_ICONS = {Track.SECONDARY: "group", Track.ADULT: "clipboard-list", Track.DUAL: "tasks"}
 STATUS_LABELS = dict(Status.choices)
 EXPORT_CHUNK = 2000
-TYPED_FILTERS = ("q", "postcode")
+TYPED_FILTERS = ("q", "postcode", "within")
 
 
 def current_service(request):
@@ -95,6 +95,15 @@ def _status_label(status: str | None) -> str:
     return str(STATUS_LABELS.get(status or Status.UNDECIDED, status))
 
 
+def distance_label(distance) -> str:
+    """ "12 km", "± 12 km" when a postcode was placed approximately, "" without a point."""
+    if distance is None:
+        return ""
+    km = round(distance.km)
+    text = _("< 1 km") if km < 1 else _("%(km)s km") % {"km": km}
+    return f"± {text}" if distance.approximate else text
+
+
 class Row:
     """One student line of the list, with what its in-place status form needs."""
 
@@ -105,6 +114,8 @@ class Row:
         self.decision = decision
         self.preferred = any(s.pk == service.pk for s in student.preferred_services.all())
         self.transport = ", ".join(m.name for m in student.transport_modes.all())
+        self.distance = geo.distance_between(service, student)
+        self.distance_label = distance_label(self.distance)
         invited = invited or self.status == Status.INVITED
         self.allowed = [
             (value, _status_label(value))
@@ -133,7 +144,7 @@ def _rows(service, students) -> list[Row]:
 def _sort_links(form, list_url: str, order: str) -> dict:
     """Per sortable column: the URL a click leads to and the current direction."""
     links = {}
-    for key in ("name", "postcode", "registered"):
+    for key in ("name", "postcode", "distance", "registered"):
         if order == key:
             links[key] = {"url": list_url + form.querystring(order="-" + key, p=""), "dir": "asc"}
         elif order == "-" + key:
@@ -187,7 +198,10 @@ def students_list(request, service, track):
             service=service, track=track, now=now, round=current_round
         )
     )
-    counts = {tab: paginator.count, other: filters.apply(other_base).order_by().count()}
+    counts = {
+        tab: paginator.count,
+        other: filters.apply(other_base, origin=service).order_by().count(),
+    }
     list_url = _list_url(track)
     current_url = list_url + form.querystring(p=page.number if page.number > 1 else "")
     tabs = [
@@ -237,6 +251,7 @@ def students_list(request, service, track):
         + form.querystring(format="xlsx"),
         "is_dual": track == Track.DUAL,
         "accepted_value": Status.ACCEPTED,
+        "any_approximate": any(row.distance and row.distance.approximate for row in rows),
     }
     return TemplateResponse(request, "matching/service/students_list.html", context)
 

@@ -50,6 +50,19 @@ def test_a_filtered_sorted_later_page_stays_within_the_bound(
     assert response.context["rows"]  # the filters matched (at least) one row
 
 
+def test_distance_filter_and_sort_stay_within_the_bound(
+    service_client, open_round, service, mentor, django_assert_max_num_queries
+):
+    make_students(open_round.school_year, 110, service)
+    query = "?within=25&order=distance&per_page=100"
+    service_client.get("/admin/service/students/secondary/" + query)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = service_client.get("/admin/service/students/secondary/" + query)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 100  # the factories' students live in 2000
+    assert {row.distance_label for row in response.context["rows"]} == {"< 1 km"}
+
+
 @pytest.mark.parametrize("per_page", [25, 100])
 def test_dual_list_page_queries_do_not_grow_with_page_size(
     service_client, dual_round, service, per_page, django_assert_max_num_queries
