@@ -14,12 +14,14 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .errors import DomainError
-from .models import Capacity, Decision, SchoolYear, Service, Status, Student, Track
+from .models import Capacity, Decision, SchoolYear, Service, Status, Track
 from .selectors import placements_q
 
 
@@ -39,6 +41,25 @@ class Places(NamedTuple):
         """Acceptances beyond the stated capacity (0 when within it or none was stated)."""
         return 0 if self.capacity is None else max(self.filled - self.capacity, 0)
 
+    @property
+    def text(self) -> str:
+        """'3 van 10 plaatsen ingevuld' (what lists and dashboards show)."""
+        return places_text(capacity=self.capacity, filled=self.filled)
+
+
+def places_text(*, capacity: int | None, filled: int) -> str:
+    if capacity is None:
+        return ngettext(
+            "%(filled)s aanvaard — aantal plaatsen nog niet opgegeven",
+            "%(filled)s aanvaard — aantal plaatsen nog niet opgegeven",
+            filled,
+        ) % {"filled": filled}
+    return ngettext(
+        "%(filled)s van %(capacity)s plaats ingevuld",
+        "%(filled)s van %(capacity)s plaatsen ingevuld",
+        capacity,
+    ) % {"filled": filled, "capacity": capacity}
+
 
 def _year_id(school_year) -> int:
     return getattr(school_year, "pk", school_year)
@@ -46,8 +67,65 @@ def _year_id(school_year) -> int:
 
 def acceptances(*, school_year, track: str):
     """The acceptances that fill places of `school_year` and `track` (a Decision queryset)."""
-    placed = Student.objects.filter(placements_q(school_year=_year_id(school_year), track=track))
-    return Decision.objects.filter(status=Status.ACCEPTED, student__in=placed.values("pk"))
+    placed = placements_q(school_year=_year_id(school_year), track=track, prefix="student__")
+    return Decision.objects.filter(placed, status=Status.ACCEPTED)
+
+
+def with_filled(capacities: QuerySet[Capacity]) -> QuerySet[Capacity]:
+    """Annotate each capacity row with `filled`, its service's acceptances of that year and
+    track (one subquery, for a listing of many services)."""
+    filled = (
+        Decision.objects.filter(
+            placements_q(
+                school_year=OuterRef("school_year"), track=OuterRef("track"), prefix="student__"
+            ),
+            status=Status.ACCEPTED,
+            service=OuterRef("service"),
+        )
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return capacities.annotate(filled=Coalesce(Subquery(filled, output_field=IntegerField()), 0))
+
+
+def beyond_capacity_by_service(*, school_year, track: str) -> dict[int, int]:
+    """{service_id: acceptances in force that the service confirmed beyond its stated
+    places} for `school_year` and `track` (one query)."""
+    rows = (
+        acceptances(school_year=school_year, track=track)
+        .filter(beyond_capacity=True)
+        .values("service_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["service_id"]: row["n"] for row in rows}
+
+
+def beyond_capacity_count(*, school_year, provinces=None) -> int:
+    """Acceptances in force of `school_year`, every track, that services confirmed beyond
+    their stated places; of services in `provinces` only if given. One query."""
+    placed = Q(pk__in=[])
+    for track in Track.values:
+        placed |= placements_q(school_year=_year_id(school_year), track=track, prefix="student__")
+    qs = Decision.objects.filter(placed, status=Status.ACCEPTED, beyond_capacity=True)
+    if provinces is not None:
+        qs = qs.filter(service__province__in=provinces)
+    return qs.count()
+
+
+def periods(*, school_year, service_ids=None) -> dict[tuple[int, str], tuple]:
+    """{(service_id, track): (period_start, period_end)} of the stated capacities."""
+    qs = Capacity.objects.filter(school_year_id=_year_id(school_year))
+    if service_ids is not None:
+        qs = qs.filter(service_id__in=list(service_ids))
+    return {
+        (pk, track): (start, end)
+        for pk, track, start, end in qs.values_list(
+            "service_id", "track", "period_start", "period_end"
+        )
+    }
 
 
 def filled_counts(*, school_year, track: str, service_ids=None) -> dict[int, int]:
@@ -77,9 +155,28 @@ def places_by_service(*, school_year, track: str, service_ids=None) -> dict[int,
 
 
 def places_of(*, service: Service, school_year, track: str) -> Places:
-    """Places(capacity, filled) of one service (two queries)."""
-    found = places_by_service(school_year=school_year, track=track, service_ids=[service.pk])
-    return found.get(service.pk, Places(None, 0))
+    """Places(capacity, filled) of one service, in one query (a list page shows it)."""
+    stated = Capacity.objects.filter(
+        service=OuterRef("pk"), school_year_id=_year_id(school_year), track=track
+    ).values("places")[:1]
+    filled = (
+        acceptances(school_year=school_year, track=track)
+        .filter(service=OuterRef("pk"))
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Service.objects.filter(pk=service.pk)
+        .annotate(
+            stated=Subquery(stated),
+            filled=Coalesce(Subquery(filled, output_field=IntegerField()), 0),
+        )
+        .values_list("stated", "filled")
+        .first()
+    )
+    return Places(*row) if row else Places(None, 0)
 
 
 def filled_places(*, service: Service, school_year, track: str) -> int:

@@ -142,11 +142,18 @@ def students_accepted_by(
     )
 
 
-def placements_q(*, school_year, track: str) -> Q:
+def placements_q(*, school_year, track: str, prefix: str = "") -> Q:
     """The students whose acceptance counts as a placement of `school_year` and `track`
     (what the 'aanvaard door ons' tab lists and what fills a service's places,
-    matching.capacity): that year's, that track's, not anonymised."""
-    return Q(school_year=school_year, track=track, anonymised_at__isnull=True)
+    matching.capacity): that year's, that track's, not anonymised. `prefix` reads it from
+    a related model ("student__" on decisions)."""
+    return Q(
+        **{
+            f"{prefix}school_year": school_year,
+            f"{prefix}track": track,
+            f"{prefix}anonymised_at__isnull": True,
+        }
+    )
 
 
 def students_reachable_by(*, service: Service, track: str | None = None, now=None):

@@ -5,6 +5,7 @@ from wagtail.permissions import register_permission_policy
 from core.permissions import NO_DELETE, OperatorPermissionPolicy, ReadOnlyPermissionPolicy
 
 from .models import (
+    Capacity,
     Decision,
     Milestone,
     PersonalDataAccess,
@@ -22,6 +23,8 @@ for _model in (SchoolYear, Round, Milestone, School):
     register_permission_policy(_model, OperatorPermissionPolicy(_model))
 # A service with history is deactivated, never deleted (its history rows PROTECT it too).
 register_permission_policy(Service, OperatorPermissionPolicy(Service, actions=NO_DELETE))
+# A capacity is corrected (down to 0 places), never deleted: who changed it stays visible.
+register_permission_policy(Capacity, OperatorPermissionPolicy(Capacity, actions=NO_DELETE))
 # Students, decisions and the two histories are read-only in the operator's screens.
 for _model in (Student, Decision, StatusChange, PersonalDataAccess):
     register_permission_policy(_model, ReadOnlyPermissionPolicy(_model))

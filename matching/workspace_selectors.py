@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from . import selectors
+from . import capacity, selectors
 from .models import ContactPerson, Decision, Round, Status, StatusChange, Student, Track
 from .timetable import year_and_round_in_force
 
@@ -94,6 +94,16 @@ def list_row_student(*, service, pk) -> Student:
 def is_withdrawal(*, decision: Decision | None, status: str) -> bool:
     """Whether choosing `status` takes back this service's acceptance."""
     return decision is not None and decision.status == Status.ACCEPTED and status != Status.ACCEPTED
+
+
+def is_acceptance_beyond_capacity(*, service, student, decision: Decision | None, status: str):
+    """Whether choosing `status` is a new acceptance while `service` has filled every place
+    it stated for the student's year and track (the screen asks to confirm; never refused)."""
+    if status != Status.ACCEPTED or (decision is not None and decision.status == Status.ACCEPTED):
+        return False
+    return capacity.acceptance_beyond_capacity(
+        service=service, school_year=student.school_year_id, track=student.track
+    )
 
 
 # The live list ----------------------------------------------------------------------
@@ -234,6 +244,7 @@ __all__ = [
     "TrackFigures",
     "accept_values",
     "dashboard_figures",
+    "is_acceptance_beyond_capacity",
     "is_withdrawal",
     "live_state",
     "live_version",

@@ -166,3 +166,69 @@ def cumulative_line(
         y_ticks=y_ticks,
         x_labels=x_labels,
     )
+
+
+FREE_COLOUR = "#1d5fa8"
+
+
+@dataclass
+class PairBar:
+    label: str
+    unplaced: int
+    free: int
+    y: float
+    unplaced_width: float
+    free_width: float
+    label_y: float = 0
+    unplaced_text_y: float = 0
+    free_y: float = 0
+    free_text_y: float = 0
+    unplaced_value_x: float = 0
+    free_value_x: float = 0
+
+
+def paired_bars(rows, *, width: int = 720, left: int = 190, bar_height: int = 14) -> BarChart:
+    """Two horizontal bars per province: unplaced students above, free places below, on
+    one scale (supply and demand). `rows` have .province, .unplaced and .free."""
+    plot_width = width - left - 70
+    gap = 14
+    axis_max = nice_max(max((max(r.unplaced, r.free) for r in rows), default=0))
+    scale = plot_width / axis_max
+    bars = []
+    y = 10.0
+    for row in rows:
+        unplaced_width = round(row.unplaced * scale, 1)
+        free_width = round(row.free * scale, 1)
+        free_y = y + bar_height + 2
+        bars.append(
+            PairBar(
+                label=row.province,
+                unplaced=row.unplaced,
+                free=row.free,
+                y=y,
+                unplaced_width=unplaced_width,
+                free_width=free_width,
+                label_y=y + bar_height + 5,
+                unplaced_text_y=y + bar_height - 3,
+                free_y=free_y,
+                free_text_y=free_y + bar_height - 3,
+                unplaced_value_x=round(left + unplaced_width + 6, 1),
+                free_value_x=round(left + free_width + 6, 1),
+            )
+        )
+        y = free_y + bar_height + gap
+    ticks = [
+        {"x": round(left + value * scale, 1), "label": formats.number_format(value)}
+        for value in tick_values(axis_max)
+    ]
+    return BarChart(
+        width=width,
+        height=int(y + 24),
+        left=left,
+        plot_width=plot_width,
+        bar_height=bar_height,
+        axis_max=axis_max,
+        bars=bars,
+        ticks=ticks,
+        axis_y=y,
+    )

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching import capacity
 from matching.models import (
     Decision,
     Province,
@@ -243,6 +244,7 @@ class Dashboard:
     totals: list[ProvinceTotal] = field(default_factory=list)
     weeks: list[WeekPoint] = field(default_factory=list)
     without_decision: int = 0
+    beyond_capacity: int = 0  # acceptances services confirmed beyond their stated places
 
     @property
     def grand_total(self) -> ProvinceTotal:
@@ -272,7 +274,14 @@ def dashboard(*, provinces=None, school_year: SchoolYear | None = None, now=None
         without_decision=students_without_decision(
             school_year=school_year, provinces=provinces
         ).count(),
+        beyond_capacity=beyond_capacity_total(school_year=school_year, provinces=provinces),
     )
+
+
+def beyond_capacity_total(*, school_year: SchoolYear, provinces=None) -> int:
+    """Acceptances in force that services confirmed beyond their capacity (matching's
+    flag), of services in `provinces` (None = all); one query."""
+    return capacity.beyond_capacity_count(school_year=school_year, provinces=provinces)
 
 
 def provinces_in_reach(allowed: QuerySet[Province] | None) -> QuerySet[Province]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cijfers/", views.FiguresView.as_view(), name="figures"),
     path("cijfers/<int:province_id>/", views.FiguresView.as_view(), name="figures_province"),
     path("zonder-stageplaats/", views.UnplacedListView.as_view(), name="unplaced"),
+    path("vraag-en-aanbod/", views.SupplyDemandView.as_view(), name="supply"),
 ]

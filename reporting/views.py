@@ -20,7 +20,7 @@ from matching.memberships import provinces_for_user
 from matching.models import Province, SchoolYear, Track
 from matching.selectors import school_year_current
 
-from . import charts, selectors, services
+from . import charts, selectors, services, supply
 from .exports import operator_export_response
 from .models import OperatorExport
 
@@ -207,3 +207,47 @@ class UnplacedListView(ReportingPageMixin, TemplateView):
             without_decision=without_decision,
         )
         return context
+
+
+class SupplyDemandView(ReportingPageMixin, TemplateView):
+    """Supply and demand: per province and track, unplaced students against free places,
+    with a chart and the services that still have room; for the operator (all provinces)
+    and a coordinator (own provinces; another one is a 404)."""
+
+    page_title = gettext_lazy("Vraag en aanbod")
+    header_icon = "grid"
+    template_name = "reporting/supply.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        allowed = reporting_provinces(self.request.user)
+        provinces, province = allowed, None
+        if self.request.GET.get("province"):
+            province = _one_province(allowed, self.request.GET["province"])
+            provinces = Province.objects.filter(pk=province.pk)
+        track = self.request.GET.get("track", "")
+        track = track if track in Track.values else ""
+        years = SchoolYear.objects.order_by("-starts_on")
+        school_year = SchoolYear.objects.current()
+        if self.request.GET.get("school_year"):
+            school_year = get_object_or_404(years, pk=_int(self.request.GET["school_year"]))
+        result = supply.supply_and_demand(school_year=school_year, provinces=provinces, track=track)
+        context.update(
+            result=result,
+            totals=result.totals(),
+            chart=charts.paired_bars(result.by_province()),
+            school_year=school_year,
+            school_years=years,
+            province=province,
+            province_choices=allowed if allowed is not None else Province.objects.all(),
+            track=track,
+            tracks=Track.choices,
+        )
+        return context
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

@@ -1,5 +1,6 @@
 """Wagtail registrations of reporting: the operator's home panels and menu item, the regional
-coordinator's two menu items ("region-figures", "region-unplaced")."""
+coordinator's two menu items ("region-figures", "region-unplaced") and, for both, supply
+and demand ("region-supply")."""
 
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -88,4 +89,20 @@ def region_unplaced_menu_item():
         name="region-unplaced",
         icon_name="group",
         order=210,
+    )
+
+
+class ReportingRoleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _reporting_role(request) is not None
+
+
+@hooks.register("register_admin_menu_item")
+def supply_menu_item():
+    return ReportingRoleMenuItem(
+        _("Vraag en aanbod"),
+        reverse_lazy("reporting:supply"),
+        name="region-supply",
+        icon_name="grid",
+        order=905,
     )

@@ -32,6 +32,7 @@ from matching.models import (
     StatusChange,
     Student,
 )
+from matching.operator.capacity import CapacityViewSet
 from matching.operator.labels import TracksColumn, TracksField
 from matching.timetable import school_year_close, school_year_create_from_default
 
@@ -387,6 +388,7 @@ class OperatorViewSetGroup(ViewSetGroup):
         RoundViewSet,
         MilestoneViewSet,
         ServiceViewSet,
+        CapacityViewSet,
         SchoolViewSet,
         StudentViewSet,
         DecisionViewSet,

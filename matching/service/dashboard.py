@@ -6,9 +6,9 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from matching import workspace_selectors
+from matching import capacity, workspace_selectors
 from matching.memberships import role_for_user, service_for_user
-from matching.models import Track
+from matching.models import SchoolYear, Track
 
 
 def previous_visit(user):
@@ -35,6 +35,12 @@ class ServiceDashboardPanel(Component):
         request = parent_context.get("request")
         since = previous_visit(self.user)
         figures = workspace_selectors.dashboard_figures(service=self.service, since=since)
+        school_year = SchoolYear.objects.current()
+        places = (
+            capacity.service_places(service=self.service, school_year=school_year)
+            if school_year
+            else {}
+        )
         return {
             "request": request,
             "since": since,
@@ -44,9 +50,11 @@ class ServiceDashboardPanel(Component):
                     "url": reverse("service_students", args=[f.track]),
                     "figures": f,
                     "slug": Track(f.track).value,
+                    "places": places.get(f.track),
                 }
                 for f in figures
             ],
+            "capacity_url": reverse("service_capacity"),
         }
 
 

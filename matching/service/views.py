@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import export_response
 from core.http import set_no_store
-from matching import geo, selectors, services, workspace_selectors
+from matching import capacity, geo, selectors, services, workspace_selectors
 from matching.columns import Extra, registrable_cells, student_columns
 from matching.errors import StudentNotFound
 from matching.memberships import service_for_user
@@ -252,6 +252,9 @@ def students_list(request, service, track):
         "is_dual": track == Track.DUAL,
         "accepted_value": Status.ACCEPTED,
         "any_approximate": any(row.distance and row.distance.approximate for row in rows),
+        "places": capacity.places_of(service=service, school_year=school_year, track=track)
+        if school_year
+        else None,
     }
     return TemplateResponse(request, "matching/service/students_list.html", context)
 

@@ -31,6 +31,7 @@ from core.roles import is_operator
 from matching import selectors
 from matching.memberships import service_for_user
 from matching.models import ContactPerson, Track
+from matching.service import capacity as views_service_capacity
 from matching.service import views as views_service
 from matching.service import workspace as views_service_workspace
 from matching.service.forms import ContactPersonForm
@@ -235,6 +236,11 @@ def register_service_urls():
             name="service_student_status",
         ),
         path(
+            "service/capacity/",
+            views_service_capacity.capacity_edit,
+            name="service_capacity",
+        ),
+        path(
             "service/students/<str:track>/live/",
             views_service_workspace.students_live,
             name="service_students_live",
@@ -265,3 +271,14 @@ def register_students_adult_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_students_dual_menu_item():
     return _students_menu_item(Track.DUAL, "students-dual", 130)
+
+
+@hooks.register("register_admin_menu_item")
+def register_capacity_menu_item():
+    return ServiceMenuItem(
+        _("Capaciteit"),
+        reverse("service_capacity"),
+        name="capacity",
+        icon_name="grid",
+        order=135,
+    )

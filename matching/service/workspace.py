@@ -72,6 +72,7 @@ def decorate_row(row, *, mentors, default_mentor_id, retry=None, placed=False, n
     row.error = row.error_field = ""
     row.notice = notice
     row.confirm = False
+    row.confirm_kind = ""
     row.selected = row.status
     row.values = workspace_selectors.accept_values(
         student=row.student,
@@ -85,6 +86,8 @@ def decorate_row(row, *, mentors, default_mentor_id, retry=None, placed=False, n
         row.error = retry.get("error") or ""
         row.error_field = retry.get("field") or ""
         row.confirm = bool(retry.get("confirm"))
+        # What is being confirmed: taking back an acceptance, or accepting beyond capacity.
+        row.confirm_kind = "capacity" if retry.get("confirm") == "capacity" else "withdrawal"
     row.status_name = f"{row.student.last_name}, {row.student.first_name}"
     return row
 
@@ -176,6 +179,18 @@ def student_status(request, service, pk):
             ),
         )
         return _ask_confirmation(request, student, back, raw, message)
+    if not confirmed and workspace_selectors.is_acceptance_beyond_capacity(
+        service=service, student=student, decision=decision, status=data["status"]
+    ):
+        message = named_message(
+            student,
+            _(
+                "Alle plaatsen die uw dienst voor dit type leerling opgaf, zijn ingevuld. "
+                "Bevestig dat u deze leerling toch aanvaardt: dat kan, en de beheerder ziet "
+                "het in de cijfers."
+            ),
+        )
+        return _ask_confirmation(request, student, back, raw, message, kind="capacity")
     try:
         decision = services.decision_set_status(
             service=service,
@@ -222,9 +237,9 @@ def _refused(request, student, back, raw, message, field):
     )
 
 
-def _ask_confirmation(request, student, back, raw, message):
+def _ask_confirmation(request, student, back, raw, message, kind="withdrawal"):
     if not wants_json(request):
-        _remember_retry(request, student.pk, raw, confirm=True, error=message)
+        _remember_retry(request, student.pk, raw, confirm=kind, error=message)
     return _answer(
         request,
         pk=student.pk,
@@ -232,7 +247,7 @@ def _ask_confirmation(request, student, back, raw, message):
         message=message,
         level="warning",
         back=back,
-        row_kwargs={"retry": {**raw, "confirm": True, "error": message}},
+        row_kwargs={"retry": {**raw, "confirm": kind, "error": message}},
         json_status=409,
     )
 

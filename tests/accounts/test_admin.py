@@ -147,6 +147,7 @@ def test_menu_shows_each_role_only_its_entries():
         "settings",
         "access",
         "students-secondary",
+        "capacity",
         "contact-persons",
         "school-students",
         "region-progress",
@@ -155,7 +156,7 @@ def test_menu_shows_each_role_only_its_entries():
     names = lambda role: [i.name for i in visible_menu_items(role, items)]  # noqa: E731
     assert names("operator") == [i.name for i in items]
     assert names("editor") == ["explorer", "images", "documents", "snippets", "settings"]
-    assert names("service") == ["students-secondary", "contact-persons"]
+    assert names("service") == ["students-secondary", "capacity", "contact-persons"]
     assert names("school") == ["school-students"]
     assert names("coordinator") == ["region-progress"]
     assert names(None) == []

@@ -32,6 +32,7 @@ from accounts.models import Invitation, Role, SecondFactorReset
 from accounts.services import invitation_create
 from cms.models import ContentPage
 from matching.models import (
+    Capacity,
     Decision,
     Milestone,
     PersonalDataAccess,
@@ -122,6 +123,9 @@ def world(db, settings, tmp_path):
         period_end=year.ends_on,
     )
     change_b = StatusChange.objects.filter(student=placed_b, service=service_b).first()
+    capacity_b = Capacity.objects.create(
+        service=service_b, school_year=year, track=Track.SECONDARY, places=3
+    )
     users = {
         "operator": make_operator(),
         "editor": make_editor(),
@@ -247,6 +251,14 @@ def world(db, settings, tmp_path):
         # Operator screens: services and schools.
         get("services", reverse("services:index"), OPERATOR),
         get("services results", reverse("services:index_results"), OPERATOR),
+        get("capacities", reverse("capacities:index"), OPERATOR),
+        get("capacities results", reverse("capacities:index_results"), OPERATOR),
+        get("capacity add", reverse("capacities:add"), OPERATOR),
+        get("capacity edit", reverse("capacities:edit", args=[capacity_b.pk]), OPERATOR),
+        get("capacity inspect", reverse("capacities:inspect", args=[capacity_b.pk]), OPERATOR),
+        get("capacity history", reverse("capacities:history", args=[capacity_b.pk]), OPERATOR),
+        get("capacity usage", reverse("capacities:usage", args=[capacity_b.pk]), OPERATOR),
+        get("capacity delete", reverse("capacities:delete", args=[capacity_b.pk]), NOBODY),
         get("service add", reverse("services:add"), OPERATOR),
         get("service edit", reverse("services:edit", args=[service_b.pk]), OPERATOR),
         get("service copy", reverse("services:copy", args=[service_b.pk]), OPERATOR),
@@ -497,6 +509,7 @@ def world(db, settings, tmp_path):
             reverse("service_students_live", args=["secondary"]) + f"?ids={open_student.pk}",
             SERVICES,
         ),
+        get("service capacity", reverse("service_capacity"), SERVICES),
         get("contact persons", reverse("contact-persons:index"), {"operator", *SERVICES}),
         get(
             "contact persons results",
@@ -585,6 +598,7 @@ def world(db, settings, tmp_path):
             OPERATOR,
         ),
         get("region unplaced", reverse("reporting:unplaced"), {"operator", "coordinator"}),
+        get("supply and demand", reverse("reporting:supply"), {"operator", "coordinator"}),
         # POST-only actions, last: they change the rows they act on (and nothing above).
         post(
             "operator export",

@@ -82,3 +82,20 @@ def test_the_same_seed_gives_the_same_demo_on_an_empty_database(db):
     call_command("seed_demo", *ARGS, "--seed", "7")
     assert fingerprint() == first
     assert len(first[0]) == 120
+
+
+def test_seed_demo_gives_services_capacities_full_with_room_and_over(db):
+    from matching import capacity
+    from matching.models import Capacity, SchoolYear, Track
+
+    call_command("seed_demo", *ARGS)
+    year = SchoolYear.objects.current()
+    places = capacity.places_by_service(school_year=year, track=Track.SECONDARY)
+    stated = [p for p in places.values() if p.capacity is not None]
+    assert any(p.free == 0 and p.over == 0 and p.capacity for p in stated)  # full
+    assert any(p.free for p in stated)  # room
+    assert any(p.over for p in stated)  # over capacity
+    assert Decision.objects.filter(beyond_capacity=True, status="accepted").count() >= 1
+    # The last services stated nothing.
+    assert Service.objects.exclude(capacities__school_year=year).exists()
+    assert Capacity.objects.filter(school_year=year).count() % len(Track.values) == 0

@@ -220,3 +220,66 @@ def test_service_places_per_track(year):
         Track.ADULT: Places(None, 0),
         Track.DUAL: Places(None, 0),
     }
+
+
+def test_places_of_one_service_agrees_with_the_bulk_read_in_one_query(year):
+    service, other = ServiceFactory(), ServiceFactory()
+    Capacity.objects.create(service=service, school_year=year, track=Track.SECONDARY, places=5)
+    for owner in (service, service, other):
+        DecisionFactory(
+            service=owner, student=StudentFactory(school_year=year), status=Status.ACCEPTED
+        )
+    with CaptureQueriesContext(connection) as queries:
+        one = capacity.places_of(service=service, school_year=year, track=Track.SECONDARY)
+    assert len(queries) == 1
+    bulk = capacity.places_by_service(school_year=year, track=Track.SECONDARY)
+    assert one == bulk[service.pk] == Places(5, 2)
+    assert capacity.places_of(service=other, school_year=year, track=Track.SECONDARY) == (
+        Places(None, 1)
+    )
+    assert capacity.places_of(service=other, school_year=year, track=Track.DUAL) == Places(None, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_acceptances_at_the_last_place_flag_exactly_one(postgres):
+    import threading
+
+    from django.db import connections
+
+    year = RoundFactory(scope=Scope.ALL, track=Track.SECONDARY).school_year
+    service = ServiceFactory()
+    mentor = ContactPersonFactory(service=service)
+    capacity.capacity_set(
+        service=service, school_year=year, track=Track.SECONDARY, places=4, user=None
+    )
+    for _attempt in range(5):
+        Decision.objects.filter(service=service).delete()
+        for _ in range(3):
+            DecisionFactory(
+                service=service, student=StudentFactory(school_year=year), status="accepted"
+            )
+        students = [StudentFactory(school_year=year) for _ in range(2)]
+        barrier = threading.Barrier(2)
+
+        def run(student, barrier=barrier):
+            try:
+                barrier.wait()
+                decision_set_status(
+                    service=service,
+                    student_id=student.pk,
+                    status=Status.ACCEPTED,
+                    user=None,
+                    mentor=mentor,
+                    **PERIOD,
+                )
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run, args=(s,)) for s in students]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        accepted = Decision.objects.filter(service=service, status=Status.ACCEPTED)
+        assert accepted.count() == 5  # never refused
+        assert accepted.filter(beyond_capacity=True).count() == 1

@@ -9,7 +9,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from cms import content
+from cms import content, content_capacity
 from cms.models import ContactPage, ContentPage, FaqPage, HelpdeskSettings, HomePage, TimetablePage
 
 PAGES = [
@@ -18,7 +18,7 @@ PAGES = [
         "handleiding-diensten",
         "Handleiding voor diensten",
         content.SERVICES_INTRO,
-        content.SERVICES_BODY,
+        content_capacity.with_capacity(content.SERVICES_BODY),
     ),
     (
         ContentPage,
@@ -26,6 +26,13 @@ PAGES = [
         "Handleiding voor scholen",
         content.SCHOOLS_INTRO,
         content.SCHOOLS_BODY,
+    ),
+    (
+        ContentPage,
+        "handleiding-beheerder",
+        "Handleiding voor de beheerder",
+        content_capacity.OPERATOR_INTRO,
+        content_capacity.OPERATOR_SECTION,
     ),
     (TimetablePage, "tijdlijn", "Tijdlijn", content.TIMETABLE_INTRO, content.TIMETABLE_BODY),
     (FaqPage, "veelgestelde-vragen", "Veelgestelde vragen", content.FAQ_INTRO, content.FAQ_BODY),

@@ -23,6 +23,7 @@ from core.roles import EDITORS_GROUP, OPERATORS_GROUP
 from matching import services
 from matching.errors import DomainError
 from matching.models import (
+    Capacity,
     ContactPerson,
     Decision,
     Province,
@@ -212,6 +213,7 @@ class Command(BaseCommand):
             logins = self._logins(services_, schools)
             created = self._students(school_year, schools, services_, options["students"])
             self._decisions(school_year, services_, logins)
+            self._capacities(school_year, services_, logins)
         # The public site's pages and beat's schedules are part of the demo: a failure here
         # fails the demo loudly rather than leaving a half-filled site.
         for command in ("seed_cms", "setup_schedules"):
@@ -547,6 +549,62 @@ class Command(BaseCommand):
                             )
                     except DomainError:
                         continue
+
+    # Capacity ------------------------------------------------------------------------------
+
+    def _capacities(self, school_year, services_, logins) -> None:
+        """Places per track through the real service: most services with room, every third
+        one full, one over capacity (an acceptance it confirmed beyond its places, flagged
+        by decision_set_status), and the last services stating none."""
+        from matching import capacity
+
+        if Capacity.objects.filter(school_year=school_year).exists():
+            return
+        rng = random.Random(11)
+        stating = services_[: max(len(services_) - max(len(services_) // 5, 1), 1)]
+        for index, service in enumerate(stating):
+            user = logins["services"].get(service.pk)
+            places = capacity.service_places(service=service, school_year=school_year)
+            for track in Track.values:
+                filled = places[track].filled
+                room = 0 if index % 3 == 2 else rng.randint(1, 6)
+                if index == 1 and track == Track.SECONDARY:
+                    room = 0  # full, then one more acceptance below: over capacity
+                capacity.capacity_set(
+                    service=service,
+                    school_year=school_year,
+                    track=track,
+                    places=filled + room,
+                    user=user,
+                )
+        if len(stating) > 1:
+            self._accept_beyond_capacity(stating[1], logins)
+
+    def _accept_beyond_capacity(self, service, logins) -> None:
+        from matching.selectors import students_visible_to
+
+        if round_in_force(track=Track.SECONDARY, now=self.now) is None:
+            return
+        mentors = list(service.contact_persons.all())
+        start = self.now.date() + dt.timedelta(days=14)
+        for pk in (
+            students_visible_to(service=service, track=Track.SECONDARY, now=self.now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:20]
+        ):
+            try:
+                services.decision_set_status(
+                    service=service,
+                    student_id=pk,
+                    status=Status.ACCEPTED,
+                    user=logins["services"].get(service.pk),
+                    mentor=mentors[0] if mentors else None,
+                    period_start=start,
+                    period_end=start + dt.timedelta(weeks=6),
+                )
+            except DomainError:
+                continue
+            return
 
     # Report -------------------------------------------------------------------------------
 
