@@ -46,6 +46,13 @@ class TrackError(Exception):
         self.track, self.error = track, error
 
 
+def _who(row: Capacity | None) -> str:
+    user = row.updated_by if row else None
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.email
+
+
 def _initial(row: Capacity | None) -> dict:
     if row is None:
         return {}
@@ -94,6 +101,7 @@ def capacity_edit(request, service):
             "form": forms_by_track[track],
             "row": rows.get(track),
             "places": places[track],
+            "who": _who(rows.get(track)),
         }
         for track in Track.values
     ]

@@ -210,3 +210,11 @@ def test_plain_form_beyond_capacity_asks_on_the_row(service_client, service, men
     assert not Decision.objects.filter(student=student).exists()
     page = service_client.get(back).content.decode()
     assert 'data-testid="confirm-capacity"' in page
+
+
+def test_a_capacity_without_author_still_shows(service_client, service, open_round):
+    Capacity.objects.create(
+        service=service, school_year=open_round.school_year, track=Track.SECONDARY, places=3
+    )
+    page = service_client.get(URL).content.decode()
+    assert "Laatst gewijzigd door — op" in page
