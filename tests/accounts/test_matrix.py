@@ -830,13 +830,21 @@ def test_model_permissions_given_by_mistake_widen_nothing(world):
 
 
 def test_service_cannot_change_status_of_a_student_it_cannot_see(world):
+    """Another service placed the student: service A, which could see it before, is told
+    it was placed meanwhile (issue 15's answer to a race loser: a redirect with that
+    message, not a 404), and nothing is written."""
+    from matching.services import ALREADY_PLACED
+
     client = Client()
     client.force_login(world["users"]["service_a"])
     response = client.post(
         reverse("service_student_status", args=[world["placed_b"].pk]),
-        {"status": Status.NOT_ACCEPTED},
+        {"status": Status.NOT_ACCEPTED, "next": "/admin/"},
     )
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any(str(ALREADY_PLACED) in text for text in shown)
     assert not world["service_a"].decisions.exists()
 
 
