@@ -18,7 +18,7 @@ from matching.selectors import round_summary_for_service
 MENU_PREFIXES = {
     # "settings" holds the helpdesk setting; Wagtail lists in it only what the user may edit.
     "editor": ("explorer", "images", "documents", "snippets", "mail", "settings"),
-    "service": ("students-", "capacity", "contact-persons"),
+    "service": ("students-", "capacity", "contact-persons", "service-"),
     "school": ("school-",),
     "coordinator": ("region-",),
 }

@@ -9,7 +9,17 @@ from datetime import UTC, datetime
 
 from . import env
 
-MEASUREMENTS = ["list", "detail", "live", "race", "export", "xlsx", "mailing", "rush"]
+MEASUREMENTS = [
+    "list",
+    "detail",
+    "live",
+    "race",
+    "export",
+    "xlsx",
+    "mailing",
+    "rush",
+    "proposal",
+]
 
 
 def parse(argv=None):
@@ -119,7 +129,7 @@ def _run(args, server_kind: str) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import data, live, measure, report, rush, xlsx_ab
+    from . import data, live, measure, proposal, report, rush, xlsx_ab
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -153,6 +163,7 @@ def _run(args, server_kind: str) -> int:
         "xlsx": xlsx_ab.measure_xlsx_writers,
         "mailing": measure.measure_round_mailing,
         "rush": rush.measure_rush,
+        "proposal": proposal.measure_proposal,
     }
     lines = []
     for key in MEASUREMENTS:

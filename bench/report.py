@@ -98,6 +98,7 @@ def targets(lines: list[Line]) -> list[Target]:
             )
         )
     out += _rush_targets(by_key)
+    out += _proposal_targets(_get(by_key, "proposal_solver"))
     mailing = _get(by_key, "round_mailing")
     value = mailing.value if mailing else None
     out.append(
@@ -113,6 +114,28 @@ def targets(lines: list[Line]) -> list[Target]:
         )
     )
     return out
+
+
+def _proposal_targets(line: Line | None) -> list[Target]:
+    """Issue 19: a proposal for 5,000 students and 100 services with 3,000 places."""
+    seconds = line.value / 1000 if line and line.value is not None else None
+    peak = line.details.get("peak_rss_mb") if line else None
+    return [
+        Target(
+            "proposal_time",
+            "Proposal solver: 5,000 students, 3,000 places",
+            "< 10 s",
+            seconds,
+            _check(seconds, lambda v: v < 10),
+        ),
+        Target(
+            "proposal_memory",
+            "Proposal solver: peak memory of a fresh process",
+            "< 500 MB",
+            peak,
+            _check(peak, lambda v: v < 500),
+        ),
+    ]
 
 
 RUSH_P95_RATIO = 5.0

@@ -220,4 +220,26 @@ na aanmelden op {{ site_url }}.
 """
         + SIGNATURE,
     ),
+    "proposal_sent_service": (
+        "Plaatsingsvoorstel (aan de dienst)",
+        "naam, dienst, aantal, type, schooljaar, antwoorden_tot, plaats, voorstellen_url, "
+        "site_name, site_url",
+        "{{ site_name }}: {{ aantal }} voorgestelde leerling{{ aantal|pluralize:'en' }} "
+        "voor {{ dienst }}",
+        """Beste {{ naam }},
+
+Ronde 3 loopt en nog niet elke leerling heeft een {{ plaats }}. Op basis van de vrije
+plaatsen van {{ dienst }} stellen we {{ aantal }} leerling{{ aantal|pluralize:'en' }}
+({{ type }}, schooljaar {{ schooljaar }}) aan jullie voor: een voorkeursdienst waar dat kon,
+anders een dienst zo dicht mogelijk bij de leerling.
+
+Bekijk het voorstel in het tabblad "Voorstellen" en aanvaard of weiger elke leerling
+(met een reden) voor {{ antwoorden_tot }}:
+{{ voorstellen_url }}
+
+Wie eerst aanvaardt, krijgt de leerling: werd een leerling intussen door een andere dienst
+aanvaard, dan ziet u dat in het voorstel.
+"""
+        + SIGNATURE,
+    ),
 }

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "schoolimports",
     "cms",
     "reporting",
+    "proposals",
     "demo",
     "wagtail.api.v2",
     "wagtail.contrib.forms",

@@ -45,6 +45,7 @@ from matching.models import (
 )
 from matching.services import decision_set_status, personal_data_log
 from notifications.models import MailTemplate, Outbox
+from proposals.models import ProposalLine, ProposalRun
 from reporting.models import OperatorExport
 from schoolimports.models import ImportJob
 from tests.factories import (
@@ -209,6 +210,37 @@ def world(db, settings, tmp_path):
     # A login whose second factor an operator may reset (not one of the signed-in roles).
     reset_target = make_service_user(service_a)
 
+    # Proposals (issue 19): one sent to services A and B, one draft of the adult track.
+    sent_run = ProposalRun.objects.create(
+        school_year=year,
+        track=Track.SECONDARY,
+        number=1,
+        status=ProposalRun.Status.SENT,
+        sent_at=rnd.starts_at,
+        deadline=rnd.ends_at,
+    )
+    open_b = StudentFactory(school_year=year, school=school_b)
+    line_a = ProposalLine.objects.create(run=sent_run, student=open_student, service=service_a)
+    line_b = ProposalLine.objects.create(run=sent_run, student=open_b, service=service_b)
+    cvo = SchoolFactory(kind=School.Kind.CVO)
+    draft_run = ProposalRun.objects.create(school_year=year, track=Track.ADULT, number=1)
+    draft_lines = [
+        ProposalLine.objects.create(
+            run=draft_run,
+            student=StudentFactory(school_year=year, school=cvo, track=Track.ADULT),
+            service=service_a,
+        )
+        for _ in range(2)
+    ]
+    accept_b = {
+        "mentor": contact_b.pk,
+        "period_start": year.starts_on.isoformat(),
+        "period_end": year.ends_on.isoformat(),
+    }
+
+    def line_state(line):
+        return lambda: ProposalLine.objects.get(pk=line.pk).state
+
     def snippet(action, *args):
         return reverse(f"wagtailsnippets_notifications_mailtemplate:{action}", args=args)
 
@@ -347,6 +379,53 @@ def world(db, settings, tmp_path):
         # Reporting.
         get("reporting", reverse("reporting:index"), OPERATOR),
         get("anonymise", reverse("reporting:anonymise", args=[year.pk]), OPERATOR),
+        # Proposals: the operator's screens and actions, each service's own lines only.
+        get("proposals", reverse("proposals:index"), OPERATOR),
+        get("proposal", reverse("proposals:run", args=[sent_run.pk]), OPERATOR),
+        get("proposal draft", reverse("proposals:run", args=[draft_run.pk]), OPERATOR),
+        # Round 1 is in force: nobody can ask for a proposal yet, the operator included.
+        post(
+            "proposal create",
+            reverse("proposals:create", args=[Track.SECONDARY]),
+            NOBODY,
+            done=lambda: ProposalRun.objects.count() > 2,
+        ),
+        post(
+            "proposal line drop",
+            reverse("proposals:drop", args=[draft_run.pk, draft_lines[0].pk]),
+            OPERATOR,
+            done=lambda: line_state(draft_lines[0])() == ProposalLine.State.DROPPED,
+        ),
+        post(
+            "proposal send",
+            reverse("proposals:send", args=[draft_run.pk]),
+            OPERATOR,
+            data={"deadline": "2099-01-05T12:00"},
+            done=lambda: ProposalRun.objects.get(pk=draft_run.pk).status == ProposalRun.Status.SENT,
+        ),
+        get("service proposals", reverse("proposals_service:index"), SERVICES, secret=None),
+        post(
+            "proposal accept of B's line",
+            reverse("proposals_service:accept", args=[line_b.pk]),
+            {"service_b"},
+            data=accept_b,
+            done=lambda: line_state(line_b)() == ProposalLine.State.ACCEPTED,
+        ),
+        post(
+            "proposal decline of A's line",
+            reverse("proposals_service:decline", args=[line_a.pk]),
+            {"service_a"},
+            data={"reason": "Geen mentor vrij"},
+            done=lambda: line_state(line_a)() == ProposalLine.State.DECLINED,
+        ),
+        post(
+            "proposal close",
+            reverse("proposals:close", args=[sent_run.pk]),
+            OPERATOR,
+            done=lambda: (
+                ProposalRun.objects.get(pk=sent_run.pk).status == ProposalRun.Status.CLOSED
+            ),
+        ),
         # Editors: mail texts, helpdesk setting, pages, images, documents.
         # Wagtail's snippet index lists only snippets without a menu item of their own: with
         # the mail texts in the menu it has nothing to show and refuses everyone.
@@ -747,8 +826,17 @@ PROJECT_NAMESPACES = {
     "matching_school",
     "wagtailsnippets_notifications_mailtemplate",
     "wagtailsnippetchoosers_notifications_mailtemplate",
+    "proposals",
+    "proposals_service",
 }
-PROJECT_MODULES = ("matching.", "accounts.", "notifications.", "reporting.", "schoolimports.")
+PROJECT_MODULES = (
+    "matching.",
+    "accounts.",
+    "notifications.",
+    "reporting.",
+    "schoolimports.",
+    "proposals.",
+)
 
 
 def _admin_url_names(resolver, prefix="", namespace=""):

@@ -18,7 +18,19 @@ ALLOWED = {
     "schoolimports": {"core", "notifications", "matching"},
     "reporting": {"core", "notifications", "matching"},
     "cms": {"core", "matching"},
-    "demo": {"core", "notifications", "matching", "accounts", "schoolimports", "reporting", "cms"},
+    # Placement proposals (issue 19) sit above the domain: they call its visibility, places,
+    # distances and its one acceptance; matching never imports them.
+    "proposals": {"core", "notifications", "matching"},
+    "demo": {
+        "core",
+        "notifications",
+        "matching",
+        "accounts",
+        "schoolimports",
+        "reporting",
+        "cms",
+        "proposals",
+    },
 }
 PROJECT_APPS = set(ALLOWED)
 
@@ -103,6 +115,7 @@ def test_the_outbox_and_the_domain_keep_their_distance():
     graph = import_graph()
     assert "matching" not in graph["notifications"]
     assert "schoolimports" not in graph["matching"]
+    assert "proposals" not in graph["matching"]
     assert graph["core"] == {}
 
 

@@ -99,3 +99,22 @@ def test_seed_demo_gives_services_capacities_full_with_room_and_over(db):
     # The last services stated nothing.
     assert Service.objects.exclude(capacities__school_year=year).exists()
     assert Capacity.objects.filter(school_year=year).count() % len(Track.values) == 0
+
+
+def test_seed_demo_shows_one_sent_proposal_for_the_cvo_leftovers(db):
+    from django.utils import timezone
+
+    from matching.models import Track
+    from matching.timetable import round_in_force
+    from notifications.models import Outbox
+    from proposals.models import ProposalRun
+
+    call_command("seed_demo", *ARGS)
+    now = timezone.now()
+    assert round_in_force(track=Track.ADULT, now=now).number == 3
+    run = ProposalRun.objects.get()
+    assert run.track == Track.ADULT and run.status == ProposalRun.Status.SENT
+    assert run.deadline > now and run.lines.exists()
+    assert Outbox.objects.filter(template_key="proposal_sent_service").exists()
+    call_command("seed_demo", *ARGS)
+    assert ProposalRun.objects.count() == 1

@@ -420,6 +420,8 @@ def mail_contexts(tracks: list[str]) -> dict:
         "plaats_leerling": words["plaats"],
         "een_plaats": words["een_plaats"],
         "mentor_label": words["mentor"],
+        "antwoorden_tot": "vrijdag 04/12/2026 om 12:00",
+        "voorstellen_url": "https://stagematching.org/admin/service/voorstellen/",
     }
 
 

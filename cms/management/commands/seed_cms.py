@@ -9,7 +9,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from cms import content, content_capacity
+from cms import content, content_capacity, content_proposals
 from cms.models import ContactPage, ContentPage, FaqPage, HelpdeskSettings, HomePage, TimetablePage
 
 PAGES = [
@@ -18,7 +18,7 @@ PAGES = [
         "handleiding-diensten",
         "Handleiding voor diensten",
         content.SERVICES_INTRO,
-        content_capacity.with_capacity(content.SERVICES_BODY),
+        content_proposals.with_proposals(content_capacity.with_capacity(content.SERVICES_BODY)),
     ),
     (
         ContentPage,
@@ -31,8 +31,12 @@ PAGES = [
         ContentPage,
         "handleiding-beheerder",
         "Handleiding voor de beheerder",
-        content_capacity.OPERATOR_INTRO,
-        content_capacity.OPERATOR_SECTION,
+        (
+            "<p>Hoe de beheerder het schooljaar opvolgt: de capaciteit van de diensten, vraag "
+            "en aanbod per provincie, en plaatsingsvoorstellen voor de leerlingen die na ronde 3 "
+            "nog geen stageplaats hebben.</p>"
+        ),
+        content_capacity.OPERATOR_SECTION + content_proposals.OPERATOR_BODY,
     ),
     (TimetablePage, "tijdlijn", "Tijdlijn", content.TIMETABLE_INTRO, content.TIMETABLE_BODY),
     (FaqPage, "veelgestelde-vragen", "Veelgestelde vragen", content.FAQ_INTRO, content.FAQ_BODY),

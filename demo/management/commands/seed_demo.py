@@ -214,6 +214,7 @@ class Command(BaseCommand):
             created = self._students(school_year, schools, services_, options["students"])
             self._decisions(school_year, services_, logins)
             self._capacities(school_year, services_, logins)
+            self._proposal(school_year, services_, logins)
         # The public site's pages and beat's schedules are part of the demo: a failure here
         # fails the demo loudly rather than leaving a half-filled site.
         for command in ("seed_cms", "setup_schedules"):
@@ -246,6 +247,20 @@ class Command(BaseCommand):
 
         for item in [*school_year.rounds.all(), *school_year.milestones.all()]:
             item.starts_at, item.ends_at = moved(item.starts_at), moved(item.ends_at)
+            item.save(update_fields=["starts_at", "ends_at"])
+        # The CVOs' timetable runs ahead in the demo: their round 3 opened two days ago, so
+        # the operator's placement proposals (issue 19) have leftovers to work on.
+        adult_3 = Round.objects.get(school_year=school_year, track=Track.ADULT, number=3)
+        ahead = (
+            timezone.localdate(self.now)
+            - dt.timedelta(days=2)
+            - timezone.localdate(adult_3.starts_at)
+        )
+        for item in Round.objects.filter(school_year=school_year, track=Track.ADULT):
+            for field in ("starts_at", "ends_at"):
+                local = timezone.localtime(getattr(item, field))
+                value = dt.datetime.combine(local.date() + ahead, local.time(), tzinfo=local.tzinfo)
+                setattr(item, field, value)
             item.save(update_fields=["starts_at", "ends_at"])
         school_year.entry_blackout_starts_at = moved(school_year.entry_blackout_starts_at)
         school_year.entry_blackout_ends_at = moved(school_year.entry_blackout_ends_at)
@@ -606,7 +621,42 @@ class Command(BaseCommand):
                 continue
             return
 
+    def _proposal(self, school_year, services_, logins) -> None:
+        """One sent placement proposal for the CVOs' leftovers (their round 3 runs), made
+        and sent through the operator's own services, on the places _capacities stated."""
+        from proposals.models import ProposalRun
+        from proposals.services import proposal_run_create, proposal_run_send
+
+        if ProposalRun.objects.filter(school_year=school_year).exists():
+            return
+        try:
+            run = proposal_run_create(track=Track.ADULT, user=logins["operator"], now=self.now)
+        except DomainError:
+            return
+        deadline = timezone.localtime(self.now + dt.timedelta(days=3)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        )
+        if run.lines.exists():
+            proposal_run_send(run=run, deadline=deadline, user=logins["operator"], now=self.now)
+
     # Report -------------------------------------------------------------------------------
+
+    def _proposal_report(self, school_year) -> list[str]:
+        from matching.memberships import service_logins
+        from proposals.models import ProposalRun
+
+        run = ProposalRun.objects.filter(school_year=school_year, status="sent").first()
+        if run is None:
+            return []
+        services_ = sorted(set(run.lines.values_list("service_id", flat=True)))
+        login = next(iter(service_logins(service_ids=services_[:1])), None)
+        deadline = timezone.localtime(run.deadline)
+        return [
+            f"Plaatsingsvoorstel {run.number} ({run.get_track_display()}): "
+            f"{run.lines.count()} leerlingen bij {len(services_)} diensten, verstuurd; "
+            f"antwoorden tot {deadline:%d/%m/%Y %H:%M}"
+            + (f" (bv. {login.user.email})." if login else "."),
+        ]
 
     def _report(self, school_year, created: int) -> None:
         rounds = school_year.rounds.order_by("track", "starts_at")
@@ -624,6 +674,7 @@ class Command(BaseCommand):
                 f"{timezone.localtime(round_.ends_at):%d/%m/%Y %H:%M} "
                 f"({round_.get_scope_display()})"
             )
+        lines += self._proposal_report(school_year)
         lines += [
             "",
             f"Aanmelden op http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/",
