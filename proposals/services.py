@@ -188,7 +188,6 @@ def _line_for_answer(*, service: Service, line_id, now) -> ProposalLine:
     return line
 
 
-@transaction.atomic
 def proposal_accept(
     *,
     service: Service,
@@ -203,9 +202,15 @@ def proposal_accept(
     """Accept a proposed student, before the deadline, through the one acceptance of the
     product (decision_set_status: visibility, mentor and period, first accept wins, the
     history row and the school's mail). If another service was first, its Dutch refusal
-    comes back unchanged and nothing of this line changes."""
+    comes back unchanged and nothing of this line changes.
+
+    The acceptance runs as its own transaction, exactly as from the service's list (not
+    nested in a savepoint: its row and advisory locks then behave as in every other race);
+    the line is marked afterwards. Should that second step be lost, the line still reads
+    as accepted: its outcome follows the acceptance (selectors.line_outcome)."""
     now = now or timezone.now()
-    line = _line_for_answer(service=service, line_id=line_id, now=now)
+    with transaction.atomic():
+        line = _line_for_answer(service=service, line_id=line_id, now=now)
     decision_set_status(
         service=service,
         student_id=line.student_id,
@@ -217,9 +222,11 @@ def proposal_accept(
         note=note,
         now=now,
     )
-    line.state = ProposalLine.State.ACCEPTED
-    line.answered_by, line.answered_at = user, now
-    line.save(update_fields=["state", "answered_by", "answered_at"])
+    with transaction.atomic():
+        ProposalLine.objects.filter(pk=line.pk, state=ProposalLine.State.PROPOSED).update(
+            state=ProposalLine.State.ACCEPTED, answered_by=user, answered_at=now
+        )
+    line.refresh_from_db()
     return line
 
 
@@ -236,6 +243,8 @@ def proposal_decline(*, service: Service, line_id, user, reason: str, now=None) 
     placed = Decision.objects.filter(student_id=line.student_id, status=Status.ACCEPTED)
     if placed.exclude(service=service).exists():
         raise DomainError(ALREADY_PLACED)
+    if placed.filter(service=service).exists():
+        raise DomainError(_("Op dit voorstel werd al geantwoord."))
     line.state = ProposalLine.State.DECLINED
     line.decline_reason = reason[:1000]
     line.answered_by, line.answered_at = user, now
