@@ -204,10 +204,10 @@ def generate(n: int) -> None:
     _q(
         """
         INSERT INTO matching_service (name, code, province_id, postcode, municipality, email,
-            phone, is_active)
+            phone, is_active, location_precision)
         SELECT 'Dienst Gezinszorg ' || i, 'BDGZ' || lpad(i::text, 4, '0'),
             (%(prov)s::bigint[])[1 + i %% 20], (%(pre)s::text[])[1 + i %% 20] || '00',
-            'Gemeente ' || i, 'dienst' || i || '@bench.example', '03 123 45 67', true
+            'Gemeente ' || i, 'dienst' || i || '@bench.example', '03 123 45 67', true, ''
         FROM generate_series(1, %(n)s) AS i
         """,
         {"prov": mix_province, "pre": mix_prefix, "n": SERVICES},
@@ -280,7 +280,8 @@ def generate(n: int) -> None:
         INSERT INTO matching_student (school_year_id, school_id, track, first_name, last_name,
             national_register_number, email, phone, postcode, municipality, province_id,
             education, supervisor_name, supervisor_email, supervisor_phone, requested_start,
-            requested_end, hours, remarks, registered_at, import_key, duplicate_note)
+            requested_end, hours, remarks, registered_at, import_key, duplicate_note,
+            location_precision)
         SELECT %(year)s, sc.id, t.track,
             (%(first)s::text[])[1 + (i::bigint * 7919) %% 40],
             (%(last)s::text[])[1 + (i::bigint * 104729) %% 40],
@@ -291,7 +292,7 @@ def generate(n: int) -> None:
             'begeleider' || (i %% 500) || '@bench.example', '03 987 65 43',
             %(start)s::date, %(start)s::date + 60, 120, '',
             %(now)s - ((i %% 120) || ' days')::interval - interval '61 days',
-            CASE WHEN i > %(n)s THEN %(race)s ELSE '' END, ''
+            CASE WHEN i > %(n)s THEN %(race)s ELSE '' END, '', ''
         FROM generate_series(1, %(total)s) AS i
         CROSS JOIN LATERAL (SELECT CASE
             WHEN i > %(n)s OR i %% 20 < 14 THEN 'secondary'
@@ -340,12 +341,12 @@ def generate(n: int) -> None:
     _q(
         """
         INSERT INTO matching_decision (service_id, student_id, status, mentor_id,
-            period_start, period_end, note, updated_at, updated_by_id)
+            period_start, period_end, note, updated_at, updated_by_id, beyond_capacity)
         SELECT d.service_id, s.id, d.status,
             CASE WHEN d.status = 'accepted' THEN cp.id END,
             CASE WHEN d.status = 'accepted' AND s.track <> 'dual' THEN s.requested_start END,
             CASE WHEN d.status = 'accepted' AND s.track <> 'dual' THEN s.requested_end END,
-            '', %(now)s - ((k + 1) || ' days')::interval, NULL
+            '', %(now)s - ((k + 1) || ' days')::interval, NULL, false
         FROM matching_student s
         CROSS JOIN generate_series(0, %(k)s - 1) AS k
         CROSS JOIN LATERAL (SELECT 1 + (s.id * 7 + k * 13) %% %(svc)s AS service_id,
@@ -384,6 +385,34 @@ def generate(n: int) -> None:
             updated_at - interval '2 days'
         FROM matching_decision WHERE status = 'undecided' AND id %% 2 = 0
         """
+    )
+    _locate("matching_service")
+    _locate("matching_student")
+
+
+def _locate(table: str) -> None:
+    """Points from the postcode, as the product's Located.locate gives them (its own
+    postcodes.location_for; the generated municipality names are not real, so the postcode
+    decides), one UPDATE per table."""
+    from matching import postcodes
+
+    found = [
+        (code, location)
+        for (code,) in _q(f"SELECT DISTINCT postcode FROM {table}")
+        if (location := postcodes.location_for(code)) is not None
+    ]
+    _q(
+        f"""
+        UPDATE {table} t SET latitude = v.lat, longitude = v.lon, location_precision = v.pr
+        FROM unnest(%s::text[], %s::float8[], %s::float8[], %s::text[]) AS v(pc, lat, lon, pr)
+        WHERE t.postcode = v.pc
+        """,
+        [
+            [code for code, _loc in found],
+            [loc.latitude for _code, loc in found],
+            [loc.longitude for _code, loc in found],
+            [loc.precision for _code, loc in found],
+        ],
     )
 
 
