@@ -60,6 +60,25 @@ class BarChart:
     axis_y: float = 0
 
 
+def _bar_chart(bars, *, width, left, plot_width, bar_height, axis_max, scale, axis_y):
+    """The chart around its bars: the axis under the last bar and its ticks."""
+    ticks = [
+        {"x": round(left + value * scale, 1), "label": formats.number_format(value)}
+        for value in tick_values(axis_max)
+    ]
+    return BarChart(
+        width=width,
+        height=int(axis_y + 24),
+        left=left,
+        plot_width=plot_width,
+        bar_height=bar_height,
+        axis_max=axis_max,
+        bars=bars,
+        ticks=ticks,
+        axis_y=axis_y,
+    )
+
+
 def stacked_bars(totals, *, width: int = 720, left: int = 190, bar_height: int = 22) -> BarChart:
     """Horizontal bars per province: placed (left part) and unplaced (right part)."""
     plot_width = width - left - 70
@@ -87,21 +106,15 @@ def stacked_bars(totals, *, width: int = 720, left: int = 190, bar_height: int =
             )
         )
         y += bar_height + gap
-    axis_y = y
-    ticks = [
-        {"x": round(left + value * scale, 1), "label": formats.number_format(value)}
-        for value in tick_values(axis_max)
-    ]
-    return BarChart(
+    return _bar_chart(
+        bars,
         width=width,
-        height=int(axis_y + 24),
         left=left,
         plot_width=plot_width,
         bar_height=bar_height,
         axis_max=axis_max,
-        bars=bars,
-        ticks=ticks,
-        axis_y=axis_y,
+        scale=scale,
+        axis_y=y,
     )
 
 
@@ -217,18 +230,13 @@ def paired_bars(rows, *, width: int = 720, left: int = 190, bar_height: int = 14
             )
         )
         y = free_y + bar_height + gap
-    ticks = [
-        {"x": round(left + value * scale, 1), "label": formats.number_format(value)}
-        for value in tick_values(axis_max)
-    ]
-    return BarChart(
+    return _bar_chart(
+        bars,
         width=width,
-        height=int(y + 24),
         left=left,
         plot_width=plot_width,
         bar_height=bar_height,
         axis_max=axis_max,
-        bars=bars,
-        ticks=ticks,
+        scale=scale,
         axis_y=y,
     )
