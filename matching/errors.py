@@ -18,3 +18,13 @@ class StudentNotFound(Http404):
 
     def __init__(self):
         super().__init__(_("Deze leerling werd niet gevonden."))
+
+
+class ConfirmationRequired(Exception):
+    """A change the person at the screen must confirm first (decision_set_status with
+    `ask_first`): `kind` is "withdrawal" (taking back an acceptance) or "capacity"
+    (accepting beyond the stated places). Nothing was changed."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind

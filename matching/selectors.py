@@ -156,13 +156,16 @@ def placements_q(*, school_year, track: str, prefix: str = "") -> Q:
     )
 
 
-def students_reachable_by(*, service: Service, track: str | None = None, now=None):
-    """Union of both tabs: what a detail page, a status change or an export may touch."""
+def students_reachable_by(*, service: Service, track: str | None = None, now=None, in_force=None):
+    """Union of both tabs: what a detail page, a status change or an export may touch.
+
+    `in_force`: (school year, round in force) of `track` at `now` when the caller looked
+    them up already (year_and_round_in_force)."""
     now = now or timezone.now()
     tracks = [track] if track else list(Track.values)
     if track:
         # One track (a caller that knows the student's): school year and round in one query.
-        school_year, current_round = year_and_round_in_force(track=track, now=now)
+        school_year, current_round = in_force or year_and_round_in_force(track=track, now=now)
         current = {track: current_round}
     else:
         # One school-year lookup and one query for the rounds in force of every track.
@@ -189,29 +192,48 @@ def students_reachable_by(*, service: Service, track: str | None = None, now=Non
 def student_for_service(*, service: Service, pk, now=None, track: str | None = None) -> Student:
     """One student `service` may reach, or StudentNotFound whether it exists or not.
 
-    `track`: the student's own track when the caller read it already (a status change
-    does), so only that track's rule is built and run; any other track finds nothing."""
-    qs = students_reachable_by(service=service, track=track, now=now)
+    Only the rule of the student's own track is built and run: `track` when the caller read
+    it already (a status change does; any other track finds nothing), else it is read first
+    (one primary-key look)."""
+    if track is None:
+        try:
+            track = Student.objects.filter(pk=pk).values_list("track", flat=True).first()
+        except (ValueError, TypeError):
+            track = None
+        if track is None:
+            raise StudentNotFound()
     try:
-        return qs.get(pk=pk)
+        return students_reachable_by(service=service, track=track, now=now).get(pk=pk)
     except (Student.DoesNotExist, ValueError, TypeError):
         raise StudentNotFound() from None
 
 
-def placed_elsewhere(*, service: Service, pk, now=None, track: str | None = None) -> bool:
+# Whether another service's acceptance of student `s` is committed (params: the accepted
+# status, the service's id); matching.services reads it in its lock statement too.
+TAKEN_SQL = (
+    f"EXISTS (SELECT 1 FROM {Decision._meta.db_table} d"
+    " WHERE d.student_id = s.id AND d.status = %s AND d.service_id <> %s)"
+)
+
+
+def placed_elsewhere(
+    *, service: Service, pk, now=None, track: str | None = None, round=_UNSET
+) -> bool:
     """Whether `service` would see this student but for another service's acceptance.
 
     Lets the loser of a first-accept-wins race get a clear message instead of a 404; it
     reveals only that a student it could see was placed, never by whom. `track`: the
-    student's own track when the caller read it already (saves a query)."""
+    student's own track when the caller read it already (saves a query); `round`: the
+    round in force of that track at `now`, when the caller looked it up already."""
     now = now or timezone.now()
     if track is None:
         try:
             track = Student.objects.only("pk", "track").get(pk=pk).track
         except (Student.DoesNotExist, ValueError, TypeError):
             return False
-    _year, current = year_and_round_in_force(track=track, now=now)
-    q = visible_q(service=service, round=current, now=now, include_placed=True)
+    if round is _UNSET:
+        _year, round = year_and_round_in_force(track=track, now=now)
+    q = visible_q(service=service, round=round, now=now, include_placed=True)
     return Student.objects.filter(q, pk=pk).placed().exists()
 
 
@@ -417,15 +439,6 @@ def decisions_by_student(*, service: Service, student_ids) -> dict[int, Decision
     """`service`'s decisions on these students, with their mentor, by student id."""
     rows = Decision.objects.filter(service=service, student_id__in=student_ids)
     return {d.student_id: d for d in rows.select_related("mentor")}
-
-
-def student_detail(*, pk) -> Student:
-    """One student with what its detail page shows (call after the reachability check)."""
-    return (
-        Student.objects.select_related("province", "school", "school__province")
-        .prefetch_related("transport_modes", "preferred_services")
-        .get(pk=pk)
-    )
 
 
 def status_history(*, service: Service, student: Student) -> QuerySet[StatusChange]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import capacity, selectors
-from .errors import DomainError, StudentNotFound
+from .errors import ConfirmationRequired, DomainError, StudentNotFound
 from .mailings import notify_school_of_acceptance, notify_school_of_withdrawal, reoffer_note
 from .models import (
     ContactPerson,
@@ -85,10 +85,7 @@ def _taken_by_another(service: Service):
 # The lock key of a student (two int4 keys; ids beyond int4 share a key with another one,
 # which only makes one wait needlessly: the unique index still decides).
 _KEY_SQL = "(s.id %% 2147483647)::int4"
-_TAKEN_SQL = (
-    f"EXISTS (SELECT 1 FROM {Decision._meta.db_table} d"
-    " WHERE d.student_id = s.id AND d.status = %s AND d.service_id <> %s)"
-)
+_TAKEN_SQL = selectors.TAKEN_SQL
 
 
 def _lost_the_race(error: IntegrityError) -> bool | None:
@@ -136,6 +133,7 @@ def decision_set_status(
     period_end: dt.date | None = None,
     note: str = "",
     now=None,
+    ask_first: bool = False,
 ) -> Decision:
     """Set `service`'s status for a student and append the history row, atomically.
 
@@ -145,7 +143,10 @@ def decision_set_status(
     `accepted` — the partial unique index decides a race, and the loser gets ALREADY_PLACED
     with nothing of its own changed (the whole transaction rolls back). An acceptance
     beyond the service's stated places is never refused; it is flagged `beyond_capacity`
-    (matching.capacity; the screen asked the service to confirm first).
+    (matching.capacity). `ask_first` (a person at the screen who has not confirmed yet):
+    taking back this service's acceptance, or a new acceptance beyond its stated places,
+    is not made but answered with ConfirmationRequired, once the student is known to be
+    within reach and before the status rules, in the order the screen asks.
     """
     now = now or timezone.now()
     track = None
@@ -172,6 +173,19 @@ def decision_set_status(
         if selectors.placed_elsewhere(service=service, pk=student_id, now=now, track=track):
             raise DomainError(ALREADY_PLACED) from None
         raise
+    decision = Decision.objects.select_for_update().filter(service=service, student=student).first()
+    previous = decision.status if decision else Status.UNDECIDED
+    beyond = False
+    if status == Status.ACCEPTED and previous != Status.ACCEPTED:
+        # Never a refusal: the service confirms on its screen; the figures flag it.
+        beyond = capacity.acceptance_beyond_capacity(
+            service=service, school_year=student.school_year_id, track=student.track, lock=True
+        )
+    if ask_first:
+        if previous == Status.ACCEPTED and status != Status.ACCEPTED:
+            raise ConfirmationRequired("withdrawal")
+        if beyond:
+            raise ConfirmationRequired("capacity")
     if status not in selectors.allowed_statuses(service=service, student=student):
         if status in Status.values and student.track == Track.DUAL:
             raise DomainError(
@@ -189,18 +203,13 @@ def decision_set_status(
             period_end=period_end,
         )
 
-    decision = Decision.objects.select_for_update().filter(service=service, student=student).first()
-    previous = decision.status if decision else Status.UNDECIDED
     if decision is None:
         decision = Decision(service=service, student=student)
 
     decision.status = status
     decision.updated_by = user
     if status == Status.ACCEPTED and previous != Status.ACCEPTED:
-        # Never a refusal: the service confirmed on its screen; the figures flag it.
-        decision.beyond_capacity = capacity.acceptance_beyond_capacity(
-            service=service, school_year=student.school_year_id, track=student.track, lock=True
-        )
+        decision.beyond_capacity = beyond
     elif status != Status.ACCEPTED:
         decision.beyond_capacity = False
     if status == Status.ACCEPTED:

@@ -6,11 +6,22 @@ Every student read still goes through matching.selectors (visibility from the cl
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from . import capacity, selectors
-from .models import ContactPerson, Decision, Round, Status, StatusChange, Student, Track
+from . import selectors
+from .errors import StudentNotFound
+from .models import (
+    ContactPerson,
+    Decision,
+    Round,
+    Service,
+    Status,
+    StatusChange,
+    Student,
+    Track,
+)
 from .timetable import year_and_round_in_force
 
 
@@ -73,11 +84,60 @@ def accept_values(*, student, decision, default_mentor_id, retry: dict | None = 
     )
 
 
-def placed_meanwhile(*, service, pk) -> Student | None:
-    """The student (name and track only) if `service` could see it but for another
-    service's acceptance (the loser of a race), else None (then it is a plain 404)."""
-    if not selectors.placed_elsewhere(service=service, pk=pk):
-        return None
+_HEAD_FIELDS = ["id", "track", "first_name", "last_name"]
+
+
+def student_or_placed(*, service: Service, pk, now=None, detail=False) -> tuple[Student, bool]:
+    """(student, False) when `service` may reach it; (its name and track only, True) when
+    another service's acceptance is the only reason it cannot (placed meanwhile: a race's
+    loser is told so, never who won); else StudentNotFound whether it exists or not.
+
+    `student_for_service` and `placed_elsewhere` in one: one read of track and acceptance
+    and one of the round in force serve both. A student another service took is nobody
+    else's to reach (acceptances are exclusive), so its reachability query is skipped.
+    `detail`: with what the detail page shows (with_detail), in the same read."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.id, s.track, s.first_name, s.last_name, {selectors.TAKEN_SQL}"
+            f" FROM {Student._meta.db_table} s WHERE s.id = %s",
+            [Status.ACCEPTED.value, service.pk, int(pk)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise StudentNotFound()
+    head, taken = Student.from_db(None, _HEAD_FIELDS, row[:4]), row[4]
+    in_force = year_and_round_in_force(track=head.track, now=now)
+    if not taken:
+        qs = selectors.students_reachable_by(
+            service=service, track=head.track, now=now, in_force=in_force
+        )
+        qs = with_detail(qs, service=service, track=head.track) if detail else qs
+        student = qs.filter(pk=head.pk).first()
+        if student is not None:
+            return student, False
+    if selectors.placed_elsewhere(
+        service=service, pk=head.pk, now=now, track=head.track, round=in_force[1]
+    ):
+        return head, True
+    raise StudentNotFound()
+
+
+def with_detail(qs: QuerySet[Student], *, service: Service, track: str) -> QuerySet[Student]:
+    """What a detail page shows of each student: school, province, transport modes and
+    preferred services, and for dual `invited_before` (with_invitation_history)."""
+    qs = qs.select_related("province", "school").prefetch_related(
+        "transport_modes",
+        Prefetch("preferred_services", queryset=Service.objects.only("pk", "name")),
+    )
+    if track == Track.DUAL:
+        qs = selectors.with_invitation_history(qs, service=service)
+    return qs
+
+
+def student_named(*, pk) -> Student:
+    """A student's name and track only, for the message of an answer matching.services
+    gave about it (so one within the service's reach, or placed meanwhile)."""
     return Student.objects.only("pk", "first_name", "last_name", "track").get(pk=pk)
 
 
@@ -89,21 +149,6 @@ def list_row_student(*, service, pk) -> Student:
         selectors.with_service_decision(Student.objects.filter(pk=pk), service=service)
     )
     return selectors.with_invitation_history(qs, service=service).get()
-
-
-def is_withdrawal(*, decision: Decision | None, status: str) -> bool:
-    """Whether choosing `status` takes back this service's acceptance."""
-    return decision is not None and decision.status == Status.ACCEPTED and status != Status.ACCEPTED
-
-
-def is_acceptance_beyond_capacity(*, service, student, decision: Decision | None, status: str):
-    """Whether choosing `status` is a new acceptance while `service` has filled every place
-    it stated for the student's year and track (the screen asks to confirm; never refused)."""
-    if status != Status.ACCEPTED or (decision is not None and decision.status == Status.ACCEPTED):
-        return False
-    return capacity.acceptance_beyond_capacity(
-        service=service, school_year=student.school_year_id, track=student.track
-    )
 
 
 # The live list ----------------------------------------------------------------------
@@ -244,10 +289,10 @@ __all__ = [
     "TrackFigures",
     "accept_values",
     "dashboard_figures",
-    "is_acceptance_beyond_capacity",
-    "is_withdrawal",
     "live_state",
     "live_version",
     "mentors_for_login",
-    "placed_meanwhile",
+    "student_named",
+    "student_or_placed",
+    "with_detail",
 ]

@@ -19,7 +19,6 @@ from core.exports import export_response
 from core.http import set_no_store
 from matching import capacity, geo, selectors, services, workspace_selectors
 from matching.columns import Extra, registrable_cells, student_columns
-from matching.errors import StudentNotFound
 from matching.memberships import service_for_user
 from matching.models import (
     Decision,
@@ -263,14 +262,10 @@ def students_list(request, service, track):
 def student_detail(request, service, pk):
     from matching.service import workspace
 
-    try:
-        student = selectors.student_for_service(service=service, pk=pk)
-    except StudentNotFound:
+    student, placed = workspace_selectors.student_or_placed(service=service, pk=pk, detail=True)
+    if placed:
         # Lost the race (or placed since the list was opened): say so, never a 404. Only
         # the fact and the name the list showed; no personal data, not who won.
-        student = workspace_selectors.placed_meanwhile(service=service, pk=pk)
-        if student is None:
-            raise
         context = {
             "student": student,
             "track_title": TRACK_TITLES[student.track],
@@ -280,7 +275,6 @@ def student_detail(request, service, pk):
             "back_url": _safe_next(request, request.GET.get("next"), _list_url(student.track)),
         }
         return TemplateResponse(request, "matching/service/student_placed.html", context)
-    student = selectors.student_detail(pk=student.pk)
     decision = selectors.decision_of(service=service, student=student)
     status = decision.status if decision else Status.UNDECIDED
     show_personal = selectors.personal_data_visible(status=status)
@@ -297,12 +291,12 @@ def student_detail(request, service, pk):
         service=service, user=request.user
     )
     student.own_status = decision.status if decision else None
+    # Dual: `invited_before` came with the student (selectors.with_detail).
     row = workspace.decorate_row(
         Row(
             student,
             service=service,
-            invited=student.track == Track.DUAL
-            and selectors.has_invited(service=service, student=student),
+            invited=getattr(student, "invited_before", False),
             decision=decision,
         ),
         mentors=mentors,
@@ -319,9 +313,9 @@ def student_detail(request, service, pk):
         "page_title": student.full_name,
         "decision": decision,
         "status": status,
-        "status_label": _status_label(status),
+        "status_label": row.status_label,
         "show_personal": show_personal,
-        "preferred": any(s.pk == service.pk for s in student.preferred_services.all()),
+        "preferred": row.preferred,
         "history": [
             {
                 "at": change.changed_at,
@@ -331,10 +325,7 @@ def student_detail(request, service, pk):
             }
             for change in history
         ],
-        "allowed": [
-            (value, _status_label(value))
-            for value in selectors.allowed_statuses(service=service, student=student)
-        ],
+        "allowed": row.allowed,
         "mentors": mentors,
         "back_url": back,
         "current_url": request.get_full_path(),

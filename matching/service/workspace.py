@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from matching import selectors, services, workspace_selectors
-from matching.errors import DomainError, StudentNotFound
+from matching.errors import ConfirmationRequired, DomainError
 from matching.models import Status, Track
 from matching.service.forms import StatusForm, StudentFilterForm
 from matching.service.views import Row, _safe_next, _status_label, _track, service_required
@@ -146,63 +147,58 @@ def _answer(request, *, pk, outcome, message, level, back, row_kwargs=None, json
     return redirect(f"{back}#s-{pk}" if "#" not in back else back)
 
 
+# What the screen asks before a change decision_set_status answers with
+# ConfirmationRequired (by its kind).
+CONFIRMATION_QUESTIONS = {
+    "withdrawal": gettext_lazy(
+        "Bevestig dat u de aanvaarding intrekt: de school krijgt een mail, de "
+        "stagementor en de stageperiode worden gewist en de leerling wordt opnieuw "
+        "zichtbaar voor andere diensten."
+    ),
+    "capacity": gettext_lazy(
+        "Alle plaatsen die uw dienst voor dit type leerling opgaf, zijn ingevuld. "
+        "Bevestig dat u deze leerling toch aanvaardt: dat kan, en de beheerder ziet "
+        "het in de cijfers."
+    ),
+}
+
+
 @require_POST
 @service_required
 def student_status(request, service, pk):
+    """The service decides (reachability, race, confirmations, rules: decision_set_status);
+    this view parses the form and turns the answer into a page, a message or JSON. Only a
+    refusal reads the student's name for its message."""
     back = _safe_next(request, request.POST.get("next"), reverse("wagtailadmin_home"))
-    try:
-        student = selectors.student_for_service(service=service, pk=pk)
-    except StudentNotFound:
-        student = workspace_selectors.placed_meanwhile(service=service, pk=pk)
-        if student is None:
-            raise
-        return _placed(request, student, back)
-
     form = StatusForm(request.POST, mentors=selectors.mentors_of(service))
     raw = {k: request.POST.get(k, "") for k in RETRY_FIELDS}
     if not form.is_valid():
+        # A 404 or "placed meanwhile" comes before any complaint about the form.
+        student, placed = workspace_selectors.student_or_placed(service=service, pk=pk)
+        if placed:
+            return _placed(request, student, back)
         field = next(iter(form.errors), None)
         message = named_message(student, form.first_error(), field)
         return _refused(request, student, back, raw, message, field)
     data = form.cleaned_data
-    decision = selectors.decision_of(service=service, student=student)
-    confirmed = request.POST.get("confirm") == "1"
-    if workspace_selectors.is_withdrawal(decision=decision, status=data["status"]) and (
-        not confirmed
-    ):
-        message = named_message(
-            student,
-            _(
-                "Bevestig dat u de aanvaarding intrekt: de school krijgt een mail, de "
-                "stagementor en de stageperiode worden gewist en de leerling wordt opnieuw "
-                "zichtbaar voor andere diensten."
-            ),
-        )
-        return _ask_confirmation(request, student, back, raw, message)
-    if not confirmed and workspace_selectors.is_acceptance_beyond_capacity(
-        service=service, student=student, decision=decision, status=data["status"]
-    ):
-        message = named_message(
-            student,
-            _(
-                "Alle plaatsen die uw dienst voor dit type leerling opgaf, zijn ingevuld. "
-                "Bevestig dat u deze leerling toch aanvaardt: dat kan, en de beheerder ziet "
-                "het in de cijfers."
-            ),
-        )
-        return _ask_confirmation(request, student, back, raw, message, kind="capacity")
     try:
         decision = services.decision_set_status(
             service=service,
-            student_id=student.pk,
+            student_id=pk,
             status=data["status"],
             user=request.user,
             mentor=data.get("mentor"),
             period_start=data.get("period_start"),
             period_end=data.get("period_end"),
             note=data.get("note") or "",
+            ask_first=request.POST.get("confirm") != "1",
         )
+    except ConfirmationRequired as question:
+        student = workspace_selectors.student_named(pk=pk)
+        message = named_message(student, CONFIRMATION_QUESTIONS[question.kind])
+        return _ask_confirmation(request, student, back, raw, message, kind=question.kind)
     except DomainError as error:
+        student = workspace_selectors.student_named(pk=pk)
         if str(error.message) == str(services.ALREADY_PLACED):
             return _placed(request, student, back)
         message = named_message(student, error.message, error.field)
@@ -213,7 +209,7 @@ def student_status(request, service, pk):
     }
     return _answer(
         request,
-        pk=student.pk,
+        pk=pk,
         outcome="saved",
         message=message,
         level="success",
