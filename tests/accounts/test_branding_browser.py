@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import browser_login, screenshot
 from tests.factories import UserFactory
-from tests.i18n.visible import english_in
+from tests.visible import english_in
 
 WIDTHS = [(1280, 800, "desktop"), (375, 740, "phone")]
 

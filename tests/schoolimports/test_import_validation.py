@@ -98,7 +98,7 @@ def test_nrn_already_registered_by_this_school_is_reported(year, school, school_
 
 def test_nrn_registered_by_another_school_gives_no_hint(year, school, other_school, school_user):
     """Issue 14: no probe. The row is imported like any other; the operator sees the
-    duplicate (tests/security/test_registration_probe.py)."""
+    duplicate (tests/matching/school/test_registration_probe.py)."""
     existing = factories.StudentFactory(school=other_school, school_year=year)
     job = run(
         school,

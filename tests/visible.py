@@ -1,5 +1,5 @@
 """What a Dutch-speaking user reads on a page, and the English (or foreign product) words in
-it. Used by tests/i18n/test_dutch.py for pages and mails.
+it. Used by the Dutch tests (tests/dutch.py, tests/<app>/test_dutch*.py) for pages and mails.
 
 The English words come from two places: a short list kept here, and the English msgids of
 the third-party catalogues the project renders (Django, Wagtail, django-celery-beat, axes,
