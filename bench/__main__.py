@@ -41,6 +41,14 @@ def parse(argv=None):
         "worker processes) or as threads of this process (they then share one GIL)",
     )
     parser.add_argument(
+        "--race-release",
+        choices=["pipe", "barrier"],
+        default="pipe",
+        help="how the race's contenders are released: pipe (default; all parked in one read, "
+        "woken at one instant by closing its write end, bench/startline.py) or barrier "
+        "(the old multiprocessing.Barrier, which wakes them one after another; kept for A/B)",
+    )
+    parser.add_argument(
         "--only", default=",".join(MEASUREMENTS), help=f"comma list of {MEASUREMENTS}"
     )
     parser.add_argument(
@@ -150,6 +158,7 @@ def _run(args, server_kind: str) -> int:
         repeat=args.repeat,
         heavy_repeat=heavy,
         race_mode=args.race_mode,
+        race_release=args.race_release,
         rush_logins=args.rush_logins,
         rush_window=args.rush_window,
     )
@@ -189,6 +198,7 @@ def _run(args, server_kind: str) -> int:
         "heavy_repeat": heavy,
         "measurements": chosen,
         "race_mode": args.race_mode,
+        "race_release": args.race_release,
         "database": name,
         "postgres": pg_version.split()[0],
         "python": platform.python_version(),

@@ -42,6 +42,7 @@ class Context:
         repeat: int,
         heavy_repeat: int,
         race_mode: str = "processes",
+        race_release: str = "pipe",
         rush_logins: int = 300,
         rush_window: float = 60.0,
     ):
@@ -51,6 +52,7 @@ class Context:
         self.repeat = repeat
         self.heavy_repeat = heavy_repeat
         self.race_mode = race_mode
+        self.race_release = race_release
         self.rush_logins = rush_logins
         self.rush_window = rush_window
         self.service = Service.objects.select_related("province").order_by("pk").first()
@@ -402,10 +404,69 @@ def _accept(service, user, mentor, student_id):
     return outcome, perf_counter() - t0, time.thread_time() - c0
 
 
-def _race(acceptors, student_id, mode="processes", *, warm=None, body=None):
+def _race(acceptors, student_id, mode="processes", *, warm=None, body=None, release="pipe"):
+    """One race: every contender (a forked process, or a thread) calls `body` (an accept by
+    default) for `student_id` at the same instant. Returns a `_RaceRun`."""
     if mode == "processes":
-        return _race_processes(acceptors, student_id, warm=warm, body=body)
-    return _race_threads(acceptors, student_id)
+        return _race_processes(acceptors, student_id, warm=warm, body=body, release=release)
+    return _race_threads(acceptors, student_id, body=body, release=release)
+
+
+class _RaceRun:
+    """What one race gives: per contender (outcome, seconds of its own call, its Python CPU)
+    and (wake-up, end) instants; the release instant all times count from; how many
+    contenders were seen parked at the line; each contender's PostgreSQL backend CPU."""
+
+    def __init__(self, n):
+        self.results = [("error: no answer", None, None)] * n
+        self.timings = [None] * n
+        self.backend_cpu = [None] * n
+        self.released = None
+        self.ready = None
+        self.parked = None
+        self.machine_cpu = None  # (busy, idle) CPU seconds of the whole machine meanwhile
+
+    def spans(self):
+        return [t for t in self.timings if t is not None]
+
+    def release_instant(self):
+        """The start line's release; for the old barrier (which has none) the first
+        contender out of it, as that harness counted."""
+        if self.released is not None:
+            return self.released
+        spans = self.spans()
+        return min(r for r, _e in spans) if spans else None
+
+
+class _BarrierLine:
+    """The harness before issue 18's fix, kept for the A/B (`--race-release barrier`):
+    a barrier of the contenders themselves, which wakes them one after another."""
+
+    def __init__(self, barrier):
+        self.barrier = barrier
+        self.ready = self.parked = None
+
+    def forked(self):
+        pass
+
+    def wait(self):
+        self.barrier.wait(timeout=120)
+        return perf_counter()
+
+    def withdraw(self):
+        self.barrier.abort()
+
+    def release(self, **_kw):
+        return None
+
+    def close(self):
+        pass
+
+
+def _start_line(release, n, barrier_factory):
+    from .startline import StartLine
+
+    return StartLine(n) if release == "pipe" else _BarrierLine(barrier_factory(n))
 
 
 def _noop(service, user, mentor, student_id):
@@ -417,87 +478,148 @@ def _noop(service, user, mentor, student_id):
     return "refused", perf_counter() - t0, time.thread_time() - c0
 
 
-def _race_child(acceptors, i, student_id, barrier, queue, warm, body):
+def _backend_cpu_s() -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend (/proc/<pid>/schedstat, in
+    ns), when the server runs on this machine and /proc lets us read it; else None."""
+    try:
+        pid = connection.connection.info.backend_pid
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (AttributeError, OSError, ValueError, IndexError):
+        return None
+
+
+def _machine_cpu_s() -> tuple[float, float] | None:
+    """(busy, idle) CPU seconds of the whole machine since boot (/proc/stat), all cores."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / tick, idle / tick
+
+
+def _cpu_between(before, after) -> tuple[float, float] | None:
+    if before is None or after is None:
+        return None
+    return after[0] - before[0], after[1] - before[1]
+
+
+def _race_child(acceptors, i, student_id, line, finish, warm, body):
     """One contender in its own forked process: its own connection, its own interpreter
     (no GIL shared with the other 99), like a request in its own worker process. `warm`:
     a student another service placed; the contender's refused attempt on it before the
     start line makes it a worker that has served a request (a forked child's first call
     also pays for copying the parent's pages and filling its caches), as the sequential
-    baseline's process is."""
+    baseline's process is. After its answer it stays alive until all have answered."""
     try:
-        connection.ensure_connection()  # a new connection: the parent closed its own
-        if warm is not None:
-            _accept(*acceptors[i], warm[i])
-        barrier.wait(timeout=120)
-        released = perf_counter()  # CLOCK_MONOTONIC: comparable across processes
+        line.forked()
+        finish.forked()
+        try:
+            connection.ensure_connection()  # a new connection: the parent closed its own
+            if warm is not None:
+                _accept(*acceptors[i], warm[i])
+            backend_before = _backend_cpu_s()
+        except Exception:
+            line.withdraw()
+            raise
+        woke = line.wait()  # CLOCK_MONOTONIC: comparable across processes
         outcome = (body or _accept)(*acceptors[i], student_id)
-        queue.put((i, *outcome, (released, perf_counter())))
+        end = perf_counter()
+        backend = _backend_cpu_s()
+        backend = backend - backend_before if None not in (backend, backend_before) else None
+        finish.answer((i, *outcome, (woke, end), backend))
     except threading.BrokenBarrierError:
-        queue.put((i, "error: barrier", None, None, None))
+        finish.answer((i, "error: barrier", None, None, None, None))
     except Exception as exc:  # noqa: BLE001 - reported, never swallowed
-        queue.put((i, f"error: {type(exc).__name__}: {exc}"[:200], None, None, None))
+        finish.answer((i, f"error: {type(exc).__name__}: {exc}"[:200], None, None, None, None))
     finally:
+        finish.wait()
         connections.close_all()
 
 
-def _race_processes(acceptors, student_id, *, warm=None, body=None):
+def _race_processes(acceptors, student_id, *, warm=None, body=None, release="pipe"):
     import multiprocessing
-    import queue as queue_module
+
+    from .startline import FinishLine
 
     forked = multiprocessing.get_context("fork")
     n = len(acceptors)
-    barrier = forked.Barrier(n)
-    results_queue = forked.Queue()
+    run = _RaceRun(n)
+    line = _start_line(release, n, forked.Barrier)
+    finish = FinishLine()
     # A child must never reuse (and then close) the parent's socket: close it before fork.
     connections.close_all()
     procs = [
         forked.Process(
             target=_race_child,
-            args=(acceptors, i, student_id, barrier, results_queue, warm, body),
+            args=(acceptors, i, student_id, line, finish, warm, body),
         )
         for i in range(n)
     ]
-    for proc in procs:
-        proc.start()
-    results = [("error: no answer", None, None)] * n
-    timings = [None] * n
-    for _ in range(n):
-        try:
-            i, outcome, seconds, cpu, timing = results_queue.get(timeout=300)
-        except queue_module.Empty:
-            break
-        results[i] = (outcome, seconds, cpu)
-        timings[i] = timing
+    try:
+        for proc in procs:
+            proc.start()
+        # Every contender forked, connected, warmed and asleep at the line: release them all.
+        run.released = line.release()
+        machine_before = _machine_cpu_s()
+        run.ready, run.parked = line.ready, line.parked
+        for i, outcome, seconds, cpu, timing, backend in finish.answers(n, timeout=300):
+            run.results[i] = (outcome, seconds, cpu)
+            run.timings[i] = timing
+            run.backend_cpu[i] = backend
+        if run.released is not None:  # the barrier has no release instant to count from
+            run.machine_cpu = _cpu_between(machine_before, _machine_cpu_s())
+    finally:
+        line.close()
+        finish.close()
     for proc in procs:
         proc.join(timeout=30)
-    return results, timings
+    return run
 
 
-def _race_threads(acceptors, student_id):
+def _race_threads(acceptors, student_id, *, body=None, release="pipe"):
     n = len(acceptors)
-    barrier = threading.Barrier(n)
-    results = [("error: no answer", None, None)] * n
-    timings = [None] * n
+    run = _RaceRun(n)
+    line = _start_line(release, n, threading.Barrier)
 
-    def run(i):
-        service, user, mentor = acceptors[i]
+    def contend(i):
         try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=60)
-            released = perf_counter()
-            results[i] = _accept(service, user, mentor, student_id)
-            timings[i] = (released, perf_counter())
+            try:
+                connection.ensure_connection()  # connect before the start line
+                backend_before = _backend_cpu_s()
+            except Exception:
+                line.withdraw()
+                raise
+            woke = line.wait()
+            run.results[i] = (body or _accept)(*acceptors[i], student_id)
+            run.timings[i] = (woke, perf_counter())
+            backend = _backend_cpu_s()
+            if None not in (backend, backend_before):
+                run.backend_cpu[i] = backend - backend_before
         except threading.BrokenBarrierError:
-            results[i] = ("error: barrier", None, None)
+            run.results[i] = ("error: barrier", None, None)
+        except Exception as exc:  # noqa: BLE001 - reported, never swallowed
+            run.results[i] = (f"error: {type(exc).__name__}: {exc}"[:200], None, None)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, timings
+    threads = [threading.Thread(target=contend, args=(i,)) for i in range(n)]
+    try:
+        for thread in threads:
+            thread.start()
+        run.released = line.release()
+        machine_before = _machine_cpu_s()
+        run.ready, run.parked = line.ready, line.parked
+        for thread in threads:
+            thread.join()
+        if run.released is not None:
+            run.machine_cpu = _cpu_between(machine_before, _machine_cpu_s())
+    finally:
+        line.close()
+    return run
 
 
 def _cleanup_accepts():
@@ -508,10 +630,48 @@ def _cleanup_accepts():
         )
 
 
+def _race_figures(run) -> dict | None:
+    """One race's figures, every time counted from the release instant."""
+    spans = run.spans()
+    if not spans:
+        return None
+    released = run.release_instant()
+    ran = [
+        (r, t, b) for r, t, b in zip(run.results, run.timings, run.backend_cpu, strict=True) if t
+    ]
+
+    def cpu(outcomes, which):
+        values = [r[2] if which == "python" else b for r, _t, b in ran if r[0] in outcomes]
+        return [v for v in values if v is not None]
+
+    # The backends' CPU is known only when the server runs here (None: not measured).
+    backend_known = any(b is not None for b in run.backend_cpu)
+    return {
+        "from_release": [e - released for _w, e in spans],
+        "wall": max(e for _w, e in spans) - released,
+        "wake_spread": max(w for w, _e in spans) - released,
+        "parked": run.parked,
+        "machine_cpu": run.machine_cpu,
+        "python_won": cpu(("won",), "python"),
+        "python_refused": cpu(("refused",), "python"),
+        "backend_won": cpu(("won",), "backend") if backend_known else None,
+        "backend_refused": cpu(("refused",), "backend") if backend_known else None,
+    }
+
+
+def _cpu_sum(figures, *names) -> float | None:
+    """The CPU of one race's contenders in `names` (default: all, Python and backend);
+    None when a part of it was not measured."""
+    names = names or ("python_won", "python_refused", "backend_won", "backend_refused")
+    parts = [figures[name] for name in names]
+    return None if any(p is None for p in parts) else sum(sum(p) for p in parts)
+
+
 def measure_accept_race(ctx) -> list[Line]:
     from matching.models import Decision
 
     key, title = "accept_race", "100 concurrent accepts of one student (100 services)"
+    release = ctx.race_release
     pool = data.race_pool()
     acceptors = _acceptors()
     free = _free_connections()
@@ -523,9 +683,7 @@ def measure_accept_race(ctx) -> list[Line]:
     _cleanup_accepts()
     races = min(ctx.repeat, len(pool) - 100)
     winners_per_run, latencies, errors, contenders_per_run = [], [], [], []
-    cpu_won, cpu_refused, cpu_per_race = [], [], []
-    race_walls, release_spreads, won_latencies = [], [], []
-    from_release = []  # each contender's answer, timed from the barrier's release
+    won_latencies, per_race, harness = [], [], []
     try:
         # The sequential baseline first: it also warms this process (imports, templates,
         # lazily built caches) before the contenders are forked from it.
@@ -542,27 +700,21 @@ def measure_accept_race(ctx) -> list[Line]:
         # served a request, like the baseline's process.
         n = len(acceptors)
         warm = [pool[100 + (i + 1) % n] for i in range(n)]
-        # The harness alone (same processes, barrier and timing; one SELECT 1 instead of
-        # an acceptance): what release to last answer costs before any product code runs.
-        harness = []
-        if ctx.race_mode == "processes":
-            for _ in range(2):
-                _r, spans = _race(acceptors, None, warm=warm, body=_noop)
-                spans = [t for t in spans if t is not None]
-                if spans:
-                    first = min(r for r, _e in spans)
-                    harness.append(max(e for _r, e in spans) - first)
+        # The harness alone (same processes, start line and timing; one SELECT 1 instead
+        # of an acceptance): what release to last answer costs before any product code.
+        for _ in range(2):
+            run = _race(acceptors, None, ctx.race_mode, warm=warm, body=_noop, release=release)
+            figures = _race_figures(run)
+            if figures:
+                harness.append(figures)
         for student_id in pool[:races]:
-            results, timings = _race(acceptors, student_id, ctx.race_mode, warm=warm)
-            spans = [t for t in timings if t is not None]
-            if spans:
-                # The barrier releases everyone at once; the first contender to leave it
-                # marks that moment. Every contender's time counts from there, so the
-                # wait for a core after the release (100 processes, 2 cores) is included.
-                first_release = min(r for r, _e in spans)
-                from_release += [e - first_release for _r, e in spans]
-                race_walls.append(max(e for _r, e in spans) - first_release)
-                release_spreads.append(max(r for r, _e in spans) - first_release)
+            run = _race(acceptors, student_id, ctx.race_mode, warm=warm, release=release)
+            figures = _race_figures(run)
+            if figures:
+                # Every contender's time counts from the one release instant, so the wait
+                # for a core after it (100 processes, 2 cores) is included.
+                per_race.append(figures)
+            results = run.results
             # A contender ran when its call of decision_set_status returned (won, refused
             # or an error of its own); a barrier break or a lost child did not run.
             contenders_per_run.append(sum(1 for _o, t, _c in results if t is not None))
@@ -571,9 +723,6 @@ def measure_accept_race(ctx) -> list[Line]:
             winners_per_run.append(winners if winners == held else f"{winners} (db: {held})")
             latencies += [t for _o, t, _c in results if t is not None]
             won_latencies += [t for o, t, _c in results if o == "won" and t is not None]
-            cpu_won += [c for o, _t, c in results if o == "won" and c is not None]
-            cpu_refused += [c for o, _t, c in results if o == "refused" and c is not None]
-            cpu_per_race.append(sum(c for _o, _t, c in results if c is not None))
             errors += [o for o, _t, _c in results if o.startswith("error")]
     finally:
         close_old_connections()
@@ -583,9 +732,27 @@ def measure_accept_race(ctx) -> list[Line]:
     if contenders < 100:
         short = f"only {contenders} of 100 contenders ran in the smallest race"
         note = f"{note}; {short}" if note else short
+    from_release = [t for f in per_race for t in f["from_release"]]
+    race_walls = [f["wall"] for f in per_race]
+    harness_walls = [f["wall"] for f in harness]
     p95 = ms(percentile(from_release, 95))
     base_p95 = ms(percentile(sequential, 95))
     last_answer = ms(max(race_walls)) if race_walls else None
+    cores = os.cpu_count() or 1
+
+    def each(figures, name):
+        return [v for f in figures for v in (f[name] or ())]
+
+    def per_race_median(*names):
+        return ms(median([_cpu_sum(f, *names) for f in per_race]))
+
+    cpu_per_race = [_cpu_sum(f) for f in per_race]
+    losers_cpu = [_cpu_sum(f, "python_refused", "backend_refused") for f in per_race]
+    released_how = (
+        "one release instant (all parked at the start line, woken at once)"
+        if release == "pipe"
+        else "the first contender out of the barrier (--race-release barrier)"
+    )
     return [
         Line(
             key=key,
@@ -596,10 +763,12 @@ def measure_accept_race(ctx) -> list[Line]:
             baseline_title="p95 of 100 sequential uncontended accepts (different students)",
             ratio=p95 / base_p95 if p95 and base_p95 else None,
             note=(
-                f"timed from the barrier's release; release to last answer: worst "
+                f"timed from {released_how}; release to last answer: worst "
                 f"{_fmt_ms(last_answer)}, median {_fmt_ms(ms(median(race_walls)))} "
                 f"(harness alone, no-op contenders: "
-                f"{_fmt_ms(ms(max(harness)) if harness else None)}); "
+                f"{_fmt_ms(ms(max(harness_walls)) if harness_walls else None)}); "
+                f"CPU per race {_fmt_ms(ms(median(cpu_per_race)))}, of which losers "
+                f"{_fmt_ms(ms(median(losers_cpu)))}; "
                 f"{races} races ({ctx.race_mode}, {contenders} contenders), "
                 f"one winner in every run: "
                 f"{'yes' if one_winner else 'NO'}"
@@ -608,6 +777,9 @@ def measure_accept_race(ctx) -> list[Line]:
             ),
             details={
                 "mode": ctx.race_mode,
+                # "pipe": all contenders parked in one read, released by closing its write
+                # end at one instant (bench/startline.py); "barrier": the old harness.
+                "release": release,
                 "concurrency": concurrency,
                 "free_connections": free,
                 "contenders_per_run": contenders_per_run,
@@ -615,7 +787,7 @@ def measure_accept_race(ctx) -> list[Line]:
                 "races": races,
                 "winners_per_run": winners_per_run,
                 "one_winner_every_run": one_winner,
-                # From the barrier's release (what a contender feels when all click at once):
+                # From the release (what a contender feels when all click at once):
                 "p50_ms": ms(percentile(from_release, 50)),
                 "p95_ms": p95,
                 "max_ms": ms(max(from_release) if from_release else None),
@@ -623,20 +795,59 @@ def measure_accept_race(ctx) -> list[Line]:
                 "release_to_last_answer_ms_median": ms(median(race_walls)),
                 # The same harness with a no-op body (worst of 2): the floor of the figure
                 # above on this machine at this moment.
-                "harness_release_to_last_answer_ms_max": ms(max(harness) if harness else None),
+                "harness_release_to_last_answer_ms_max": ms(
+                    max(harness_walls) if harness_walls else None
+                ),
+                "harness_release_to_last_answer_ms_per_run": [ms(w) for w in harness_walls],
+                "harness_p95_ms": ms(percentile(each(harness, "from_release"), 95)),
+                "harness_wake_spread_ms_per_run": [ms(f["wake_spread"]) for f in harness],
+                "harness_cpu_ms_per_race_median": ms(median([_cpu_sum(f) for f in harness])),
                 "contenders_warmed": ctx.race_mode == "processes",
+                # Contenders seen asleep at the start line before the release (pipe only).
+                "parked_before_release_per_run": [f["parked"] for f in per_race],
                 # Each call from its own start (the database's and Python's work alone):
                 "own_start_p50_ms": ms(percentile(latencies, 50)),
                 "own_start_p95_ms": ms(percentile(latencies, 95)),
                 "winner_ms_median": ms(median(won_latencies)),
-                # Python CPU per contender (thread_time), the database's own work aside:
-                # 100 contenders on `cpu_count` cores cannot all finish sooner than about
-                # the sum of their CPU divided by the cores.
-                "contender_cpu_ms_won_median": ms(median(cpu_won)),
-                "contender_cpu_ms_refused_median": ms(median(cpu_refused)),
-                "contender_cpu_ms_sum_per_race_median": ms(median(cpu_per_race)),
+                # CPU accounting. Python CPU per contender (thread_time) and its PostgreSQL
+                # backend's CPU (/proc/<pid>/schedstat; None when the server is elsewhere):
+                # 100 contenders on `cpu_count` cores cannot all finish sooner than the
+                # sum of their CPU divided by the cores (cpu_floor_ms_per_race_median).
+                "contender_cpu_ms_won_median": ms(median(each(per_race, "python_won"))),
+                "contender_cpu_ms_refused_median": ms(median(each(per_race, "python_refused"))),
+                "contender_cpu_ms_sum_per_race_median": per_race_median(
+                    "python_won", "python_refused"
+                ),
+                "backend_cpu_ms_won_median": ms(median(each(per_race, "backend_won"))),
+                "backend_cpu_ms_refused_median": ms(median(each(per_race, "backend_refused"))),
+                "backend_cpu_ms_sum_per_race_median": per_race_median(
+                    "backend_won", "backend_refused"
+                ),
+                "cpu_ms_per_race_median": ms(median(cpu_per_race)),
+                "losers_cpu_ms_per_race_median": ms(median(losers_cpu)),
+                "winner_cpu_ms_per_race_median": per_race_median("python_won", "backend_won"),
+                "cpu_floor_ms_per_race_median": ms(
+                    median([c / cores for c in cpu_per_race if c is not None])
+                ),
+                # The whole machine's CPU from the release to the last answer (/proc/stat,
+                # all cores, 10 ms ticks): the contenders' share of it says how much other
+                # work (and the contenders' own wake-ups and exits) ran meanwhile.
+                "machine_busy_cpu_ms_per_run": [
+                    ms(f["machine_cpu"][0]) if f["machine_cpu"] else None for f in per_race
+                ],
+                "machine_idle_cpu_ms_per_run": [
+                    ms(f["machine_cpu"][1]) if f["machine_cpu"] else None for f in per_race
+                ],
+                "contenders_share_of_machine_cpu_median": median(
+                    [
+                        c / f["machine_cpu"][0]
+                        for c, f in zip(cpu_per_race, per_race, strict=True)
+                        if c is not None and f["machine_cpu"] and f["machine_cpu"][0] > 0
+                    ]
+                ),
                 "race_wall_ms_per_run": [ms(w) for w in race_walls],
-                "release_spread_ms_per_run": [ms(w) for w in release_spreads],
+                # From the release to the last contender's wake-up (its wait for a core).
+                "release_spread_ms_per_run": [ms(f["wake_spread"]) for f in per_race],
                 "sequential_cpu_ms_median": ms(median(sequential_cpu)),
                 "sequential_p50_ms": ms(percentile(sequential, 50)),
                 "sequential_p95_ms": base_p95,

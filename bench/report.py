@@ -209,6 +209,8 @@ def _race_targets(race: Line | None) -> list[Target]:
         if short
         else f"{contenders} contenders in every run"
     )
+    if d.get("release") == "barrier":
+        note += "; old barrier release (--race-release barrier, for A/B only)"
     one = d.get("one_winner_every_run")
     winner_passed = None if one is None else (False if not one else (None if short else True))
     last = d.get("release_to_last_answer_ms_max")
