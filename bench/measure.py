@@ -430,8 +430,8 @@ class _RaceRun:
         return [t for t in self.timings if t is not None]
 
     def release_instant(self):
-        """The start line's release; for the old barrier (which has none) the first
-        contender out of it, as that harness counted."""
+        """The start line's release; for the barrier (which has none) the first
+        contender out of it, as the bench counted before the start line."""
         if self.released is not None:
             return self.released
         spans = self.spans()
@@ -439,8 +439,9 @@ class _RaceRun:
 
 
 class _BarrierLine:
-    """The harness before issue 18's fix, kept for the A/B (`--race-release barrier`):
-    a barrier of the contenders themselves, which wakes them one after another."""
+    """The release before the start line, kept for an A/B of the release alone
+    (`--race-release barrier`): a barrier of the contenders themselves, which wakes them
+    one after another and has no release instant (the first one out stands in for it)."""
 
     def __init__(self, barrier):
         self.barrier = barrier
