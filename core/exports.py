@@ -16,6 +16,7 @@ import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -28,8 +29,23 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
-def cell_text(value) -> str:
-    """A value as Belgian users read it, safe to open in a spreadsheet."""
+def _date_text(value: dt.date) -> str:
+    if value.year < 1000:  # strftime's %Y differs between platforms below 1000
+        return value.strftime("%d/%m/%Y")
+    return f"{value.day:02}/{value.month:02}/{value.year}"
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    """dd/mm/yyyy HH:MM of a datetime already in local time (strftime's result; an
+    f-string is three times faster, and the export writes one or two per row)."""
+    if value.year < 1000:
+        return value.strftime("%d/%m/%Y %H:%M")
+    return f"{value.day:02}/{value.month:02}/{value.year} {value.hour:02}:{value.minute:02}"
+
+
+def cell_text(value, tz=None) -> str:
+    """A value as Belgian users read it, safe to open in a spreadsheet. Aware datetimes
+    are shown in `tz`, by default the current time zone."""
     if value is None:
         return ""
     kind = type(value)
@@ -40,11 +56,11 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%d/%m/%Y %H:%M")
+        if value.utcoffset() is not None:  # timezone.is_aware
+            value = value.astimezone(tz or timezone.get_current_timezone())
+        return _datetime_text(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return _date_text(value)
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):
         # A leading apostrophe makes Excel show the text instead of evaluating it.
@@ -52,16 +68,67 @@ def cell_text(value) -> str:
     return text
 
 
-class _Echo:
-    def write(self, value):
-        return value
+CSV_BATCH_ROWS = 500
+_DATE_MEMO_SIZE = 4096
+
+
+def _csv_cells():
+    """A function giving a row's cells as csv.writer should write them: cell_text of each,
+    with the current time zone read once, the cells csv.writer writes the same way itself
+    (plain text, a non-negative int) passed through, date cells memoised (an export repeats
+    a few hundred internship dates) and a datetime written again in the next cell reused."""
+    tz = timezone.get_current_timezone()
+    dates: dict[dt.date, str] = {}
+    last_moment: list = [None, ""]  # a row often holds the same datetime twice, in a row
+
+    def text(value) -> str:
+        kind = type(value)
+        if kind is dt.date:
+            found = dates.get(value)
+            if found is None:
+                found = _date_text(value)
+                if len(dates) < _DATE_MEMO_SIZE:
+                    dates[value] = found
+            return found
+        if kind is dt.datetime:
+            if value is not last_moment[0]:
+                last_moment[:] = value, cell_text(value, tz)
+            return last_moment[1]
+        return cell_text(value, tz)
+
+    def cells(row: Sequence) -> list:
+        return [
+            value
+            if ((kind := type(value)) is str and not value.startswith(FORMULA_PREFIXES))
+            or (kind is int and value >= 0)
+            else ""
+            if value is None
+            else text(value)
+            for value in row
+        ]
+
+    return cells
 
 
 def csv_rows(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    yield BOM + writer.writerow([cell_text(h) for h in header])
-    for row in rows:
-        yield writer.writerow([cell_text(v) for v in row])
+    """The CSV text: the header first (the first byte leaves before any row is read), then
+    the rows in pieces of CSV_BATCH_ROWS, each written by one writerows call."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([cell_text(h) for h in header])
+    yield BOM + _drain(buffer)
+    cells = _csv_cells()
+    rows = iter(rows)
+    while batch := list(islice(rows, CSV_BATCH_ROWS)):
+        writer.writerows(map(cells, batch))
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]):
@@ -143,6 +210,7 @@ _XLSX_PARTS = {
 _EPOCH = dt.datetime(1899, 12, 30)
 # Characters XML 1.0 cannot hold at all; they are dropped from cell text.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_CELL_TEXT = 32767  # Excel's limit per cell (UTF-16 code units)
 XLSX_FLUSH_ROWS = 500
 XLSX_CHUNK_BYTES = 64 * 1024
@@ -179,6 +247,8 @@ def _fit_cell(text: str) -> str:
 
 
 def _xml_text(text: str) -> str:
+    if len(text) <= _MAX_CELL_TEXT // 2 and not _XML_SPECIAL.search(text):
+        return text  # most cells: nothing to drop, cut or escape (the same result)
     text = _fit_cell(_XML_ILLEGAL.sub("", text))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -193,15 +263,16 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _xlsx_cell(ref: str, value, style: int = 0) -> str:
-    """One <c> element: text as an inline string (never a formula), numbers and dates typed."""
+def _xlsx_cell(ref: str, value, style: int = 0, tz=None) -> str:
+    """One <c> element: text as an inline string (never a formula), numbers and dates typed.
+    Aware datetimes are written in `tz`'s local time, by default the current time zone."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="inlineStr"><is><t>{_xlsx_text(value)}</t></is></c>'
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.make_naive(timezone.localtime(value))
+        if value.utcoffset() is not None:  # timezone.make_naive(timezone.localtime(value))
+            value = value.astimezone(tz or timezone.get_current_timezone()).replace(tzinfo=None)
         serial = (value - _EPOCH).total_seconds() / 86400
         return f'<c r="{ref}" s="2"><v>{serial!r}</v></c>'
     if isinstance(value, dt.date):
@@ -234,12 +305,26 @@ def _sheet_xml(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byte
     )
     pending = [f'<row r="1">{cells}</row>']
     number = 1
+    tz = timezone.get_current_timezone()
     for row in rows:
         number += 1
         while len(letters) < len(row):
             letters.append(_column_letters(len(letters)))
-        cells = "".join(_xlsx_cell(f"{letters[i]}{number}", value) for i, value in enumerate(row))
-        pending.append(f'<row r="{number}">{cells}</row>')
+        # _xlsx_cell's result, with its two commonest cases (text, int) written here.
+        cells = []
+        for letter, value in zip(letters, row, strict=False):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    cells.append(
+                        f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
+                        f"{_xml_text(value)}</t></is></c>"
+                    )
+            elif kind is int:
+                cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
+            elif value is not None:
+                cells.append(_xlsx_cell(f"{letter}{number}", value, tz=tz))
+        pending.append(f'<row r="{number}">{"".join(cells)}</row>')
         if number % XLSX_FLUSH_ROWS == 0:
             yield "".join(pending).encode()
             pending.clear()

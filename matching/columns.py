@@ -10,6 +10,8 @@ service must not see a new personal field by default — nor be forgotten in one
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.text import capfirst
@@ -57,9 +59,16 @@ class StudentColumns:
         if problems:
             raise ImproperlyConfigured("Export columns: " + "; ".join(problems))
 
-    @property
-    def keys(self) -> list[str]:
-        return [c.key if isinstance(c, Extra) else c for c in self.columns]
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key if isinstance(c, Extra) else c for c in self.columns)
+
+    @cached_property
+    def _pick(self) -> Callable[[Mapping[str, object]], tuple]:
+        keys = self.keys
+        if len(keys) == 1:
+            return lambda cells: (cells[keys[0]],)
+        return itemgetter(*keys)
 
     @property
     def fields(self) -> list[str]:
@@ -71,7 +80,7 @@ class StudentColumns:
 
     def row(self, cells: Mapping[str, object]) -> list:
         """The cells in the export's order; a missing key is an error, not an empty cell."""
-        return [cells[key] for key in self.keys]
+        return list(self._pick(cells))
 
 
 def student_columns(*columns: str | Extra, withheld: Iterable[str] = ()) -> StudentColumns:

@@ -86,6 +86,10 @@ def format_nrn(value: str) -> str:
     """A national register number as written on the identity card: 09.12.01-437.29.
 
     python-stdnum's format; a value that is not 11 digits is given back as stored."""
+    if value and len(value) == 11 and value.isascii() and value.isdigit():
+        # As stored (Student.clean keeps the 11 digits): stdnum's slicing without its
+        # per-character clean-up, which an export paid once per row.
+        return f"{value[:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:]}"
     digits = normalize_nrn(value)
     if len(digits) != 11 or not digits.isdigit():
         return (value or "").strip()
