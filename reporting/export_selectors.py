@@ -152,6 +152,22 @@ def export_students(school_year: SchoolYear) -> QuerySet[Student]:
     return Student.objects.filter(school_year=school_year).order_by("pk")
 
 
+def _memoised(function, size: int = 4096):
+    """`function` with its results kept for the export's first `size` distinct values: a
+    school's supervisor writes the same phone number on many rows."""
+    memo: dict = {}
+
+    def written(value):
+        found = memo.get(value)
+        if found is None:
+            found = function(value)
+            if len(memo) < size:
+                memo[value] = found
+        return found
+
+    return written
+
+
 def _status_count_rows(*, first: int, last: int) -> dict[int, tuple[int, ...]]:
     """Per student of the pk range, how often each status of STATUS_COLUMNS was chosen
     (matching.selectors.status_counts, one row per student). Read as plain tuples: the ORM's
@@ -196,7 +212,10 @@ def export_chunks(
     round_labels = {r.pk: str(r) for track_rounds in rounds.values() for r in track_rounds}
     through = Student.preferred_services.through
     no_counts = (0,) * len(STATUS_COLUMNS)
-    written = [WRITTEN_FORMS.get(name) for name in PERSONAL_FIELDS]
+    written = [
+        _memoised(WRITTEN_FORMS[name]) if name in WRITTEN_FORMS else None
+        for name in PERSONAL_FIELDS
+    ]
     fields = BASE_FIELDS + (list(PERSONAL_FIELDS) if with_personal_data else [])
     # Tuples, not dicts: the students' columns by position (BASE_FIELDS, then personal).
     students = export_students(school_year).values_list(*fields).iterator(chunk_size=chunk_size)
