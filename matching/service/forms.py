@@ -3,9 +3,11 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from core import widgets
 from matching import reference
 from matching.models import ContactPerson, School, Status
 from matching.querysets import is_postcode_filter
@@ -36,6 +38,21 @@ class ContactPersonForm(WagtailAdminModelForm):
         fields = ["name", "phone", "email"]
 
 
+class _NameChoices(ModelChoiceIterator):
+    """(pk, name) from one plain query: no model instances and no server-side cursor for
+    the schools that every list page offers (School.__str__ is its name)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield ModelChoiceIteratorValue(pk, None), name
+
+
+class _SchoolField(forms.ModelChoiceField):
+    iterator = _NameChoices
+
+
 class StudentFilterForm(forms.Form):
     """The GET parameters of a students list; invalid values fall back to 'no filter'."""
 
@@ -47,14 +64,15 @@ class StudentFilterForm(forms.Form):
         label=_("Provincie"),
         choices=reference.province_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         help_text=_("Niets gekozen = alle provincies."),
     )
-    school = forms.ModelChoiceField(
+    school = _SchoolField(
         label=_("School"),
         queryset=School.objects.order_by("name").only("pk", "name"),
         required=False,
         empty_label=_("Alle scholen"),
+        widget=widgets.Select,
     )
     postcode = forms.CharField(
         label=_("Postcode"),
@@ -72,9 +90,11 @@ class StudentFilterForm(forms.Form):
         label=_("Vervoersmiddelen"),
         choices=reference.transport_mode_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
-    order = forms.ChoiceField(label=_("Sorteren op"), choices=ORDER_CHOICES, required=False)
+    order = forms.ChoiceField(
+        label=_("Sorteren op"), choices=ORDER_CHOICES, required=False, widget=widgets.Select
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per pagina"),
         choices=[(n, n) for n in PAGE_SIZES],

@@ -103,13 +103,20 @@ def distance_label(distance) -> str:
     return f"± {text}" if distance.approximate else text
 
 
+def status_labels() -> dict[str, str]:
+    """Every status's label in the active language: a list translates them once, not once
+    per row and option."""
+    return {value: str(label) for value, label in STATUS_LABELS.items()}
+
+
 class Row:
     """One student line of the list, with what its in-place status form needs."""
 
-    def __init__(self, student, *, service, invited: bool, decision: Decision | None):
+    def __init__(self, student, *, service, invited: bool, decision: Decision | None, labels=None):
+        labels = labels or status_labels()
         self.student = student
         self.status = student.own_status or Status.UNDECIDED
-        self.status_label = _status_label(self.status)
+        self.status_label = labels.get(self.status, self.status)
         self.decision = decision
         self.preferred = any(s.pk == service.pk for s in student.preferred_services.all())
         self.transport = ", ".join(m.name for m in student.transport_modes.all())
@@ -117,7 +124,7 @@ class Row:
         self.distance_label = distance_label(self.distance)
         invited = invited or self.status == Status.INVITED
         self.allowed = [
-            (value, _status_label(value))
+            (value, labels.get(value, value))
             for value in selectors.allowed_statuses_for(track=student.track, invited=invited)
         ]
 
@@ -128,6 +135,7 @@ def _rows(service, students) -> list[Row]:
     decisions = {}
     if any(s.own_status for s in students):
         decisions = selectors.decisions_by_student(service=service, student_ids=ids)
+    labels = status_labels()
     # Dual lists come annotated with `invited_before` (selectors.with_invitation_history).
     return [
         Row(
@@ -135,6 +143,7 @@ def _rows(service, students) -> list[Row]:
             service=service,
             invited=getattr(s, "invited_before", False),
             decision=decisions.get(s.pk),
+            labels=labels,
         )
         for s in students
     ]

@@ -117,9 +117,9 @@ def _row_for(service, user, pk, *, retry=None, placed=False, notice="", student=
 
 def _row_html(request, row, *, next_url) -> str:
     return render_to_string(
-        "matching/service/_row.html",
+        "matching/service/_rows.html",
         {
-            "row": row,
+            "rows": [row],
             "current_url": next_url,
             "accepted_value": Status.ACCEPTED,
             "is_dual": row.student.track == Track.DUAL,
