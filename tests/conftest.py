@@ -298,3 +298,25 @@ def screenshot(page, name: str):
 @pytest.fixture
 def school_year(db):
     return factories.SchoolYearFactory()
+
+
+def serious_axe_violations(page):
+    """axe-core's serious and critical findings on the page, as (rule, targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def both_widths(page, name):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()  # Wagtail's sidebar settles for the width at load
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"{name}-375")
+    page.set_viewport_size({"width": 1280, "height": 800})

@@ -2,31 +2,11 @@
 the sidebar's POST and the confirmation's button end it)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import browser_login, screenshot
+from tests.conftest import both_widths, browser_login, serious_axe_violations
 from tests.logins import make_operator
 
 pytestmark = pytest.mark.browser
-
-
-def serious_axe_violations(page):
-    results = Axe().run(page)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def both_widths(page, name):
-    page.set_viewport_size({"width": 1280, "height": 800})
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()  # Wagtail's sidebar settles for the width at load
-    page.wait_for_load_state("networkidle")
-    screenshot(page, f"{name}-375")
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_sign_out_ends_the_session_on_the_server(transactional_db, live_server, page, new_page):

@@ -5,7 +5,7 @@ import pytest
 
 from matching.models import Student
 from tests import factories
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.logins import make_school_user
 
 from .conftest import csv_bytes, good_row, reload_reference_data
@@ -102,17 +102,6 @@ def test_register_one_student_with_the_form(page, live_server, setup, school, mo
     page.wait_for_selector("#id_first_name")
     assert nrn not in page.content()
     screenshot(page, "schools-form-edit")
-
-
-def serious_axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def both_widths(page, name):
