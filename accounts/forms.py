@@ -5,7 +5,7 @@ from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from accounts.models import Role
-from matching.models import Province, School, Service
+from matching import choice_selectors
 
 
 class ActivationForm(SetPasswordForm):
@@ -46,19 +46,19 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
     service = forms.ModelChoiceField(
         label=_("Dienst"),
-        queryset=Service.objects.filter(is_active=True),
+        queryset=choice_selectors.active_services(),
         required=False,
         help_text=_("Enkel voor medewerkers van een dienst."),
     )
     school = forms.ModelChoiceField(
         label=_("School"),
-        queryset=School.objects.all(),
+        queryset=choice_selectors.schools(),
         required=False,
         help_text=_("Enkel voor medewerkers van een school."),
     )
     provinces = forms.ModelMultipleChoiceField(
         label=_("Provincies"),
-        queryset=Province.objects.all(),
+        queryset=choice_selectors.provinces(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Enkel voor regionale trekkers."),

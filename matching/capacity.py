@@ -189,6 +189,13 @@ def free_places(*, service: Service, school_year, track: str) -> int | None:
     return places_of(service=service, school_year=school_year, track=track).free
 
 
+def stated_by_track(*, service: Service, school_year) -> dict[str, Capacity]:
+    """`service`'s stated capacity rows for the year, by track, with who last changed them:
+    what its capacity screen starts from."""
+    rows = Capacity.objects.filter(service=service, school_year_id=_year_id(school_year))
+    return {row.track: row for row in rows.select_related("updated_by")}
+
+
 def service_places(*, service: Service, school_year) -> dict[str, Places]:
     """Per track (every track, in Track order), `service`'s Places for the year; one query
     per track plus one. What the service's dashboard, lists and capacity screen show."""

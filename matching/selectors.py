@@ -35,10 +35,6 @@ def school_year_current(now=None) -> SchoolYear | None:
     return SchoolYear.objects.current(now or timezone.now())
 
 
-def transport_modes() -> QuerySet[TransportMode]:
-    return TransportMode.objects.all()
-
-
 def visible_q(*, service: Service | None, round: Round | None, now, include_placed=False) -> Q:
     """The unplaced students of `round`'s track that `service` may see at `now`.
 
@@ -469,8 +465,3 @@ def contact_persons_reachable(*, service: Service | None, operator: bool):
     if operator:
         return ContactPerson.objects.select_related("service")
     return ContactPerson.objects.none()
-
-
-def active_services() -> QuerySet[Service]:
-    """The services a school may name as preferred, by name."""
-    return Service.objects.filter(is_active=True).order_by("name")

@@ -32,7 +32,14 @@ from .models import MailTemplate, Outbox
 from .services import outbox_retry
 
 # Mail texts: editors and operators; the outbox: operators. Model permissions alone never do.
-register_permission_policy(MailTemplate, RoleModelPermissionPolicy(MailTemplate, editors=True))
+# Nobody adds a mail text: the code sends the keys it knows (notifications.defaults), and the
+# form has no key, so an added text would never be sent (and Wagtail's chooser, which has
+# no creation form for it, answered a POST with a 500).
+MAIL_TEXT_ACTIONS = frozenset({"view", "change", "delete"})
+register_permission_policy(
+    MailTemplate,
+    RoleModelPermissionPolicy(MailTemplate, editors=True, actions=MAIL_TEXT_ACTIONS),
+)
 register_permission_policy(Outbox, ReadOnlyPermissionPolicy(Outbox))
 
 

@@ -134,6 +134,11 @@ def open_run(*, school_year, track: str) -> ProposalRun | None:
     )
 
 
+def runs_with_year() -> QuerySet[ProposalRun]:
+    """Every proposal run, with its school year (one run's page names it)."""
+    return ProposalRun.objects.select_related("school_year")
+
+
 def runs(*, school_year, track: str | None = None) -> QuerySet[ProposalRun]:
     qs = ProposalRun.objects.filter(school_year=school_year)
     if track:

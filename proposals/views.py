@@ -19,7 +19,8 @@ from core.http import set_no_store
 from core.roles import is_operator
 from matching.errors import DomainError
 from matching.memberships import service_for_user
-from matching.models import SchoolYear, Track
+from matching.models import Track
+from matching.selectors import school_year_current
 from matching.workspace_selectors import mentors_for_login
 
 from . import selectors, services
@@ -61,7 +62,7 @@ def _error(request, exc: DomainError):
 @operator_required
 def run_index(request):
     now = timezone.now()
-    school_year = SchoolYear.objects.current(now)
+    school_year = school_year_current(now)
     tracks = []
     for track in PROPOSAL_TRACKS:
         round_ = selectors.proposal_round(track=track, now=now)
@@ -112,7 +113,7 @@ def _default_deadline(now) -> dt.datetime:
 
 @operator_required
 def run_detail(request, pk):
-    run = get_object_or_404(ProposalRun.objects.select_related("school_year"), pk=pk)
+    run = get_object_or_404(selectors.runs_with_year(), pk=pk)
     now = timezone.now()
     lines = list(selectors.run_lines(run))
     rows = [

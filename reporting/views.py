@@ -224,11 +224,11 @@ class SupplyDemandView(ReportingPageMixin, TemplateView):
         provinces, province = allowed, None
         if self.request.GET.get("province"):
             province = _one_province(allowed, self.request.GET["province"])
-            provinces = Province.objects.filter(pk=province.pk)
+            provinces = selectors.only_province(province)
         track = self.request.GET.get("track", "")
         track = track if track in Track.values else ""
-        years = SchoolYear.objects.order_by("-starts_on")
-        school_year = SchoolYear.objects.current()
+        years = selectors.school_years()
+        school_year = school_year_current()
         if self.request.GET.get("school_year"):
             school_year = get_object_or_404(years, pk=_int(self.request.GET["school_year"]))
         result = supply.supply_and_demand(school_year=school_year, provinces=provinces, track=track)
@@ -239,7 +239,7 @@ class SupplyDemandView(ReportingPageMixin, TemplateView):
             school_year=school_year,
             school_years=years,
             province=province,
-            province_choices=allowed if allowed is not None else Province.objects.all(),
+            province_choices=selectors.provinces_in_reach(allowed),
             track=track,
             tracks=Track.choices,
         )

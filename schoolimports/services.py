@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching import selectors as matching_selectors
+from matching import choice_selectors
 from matching.errors import DomainError
 from matching.models import School, SchoolYear, Student, Track
 from matching.school import selectors as school_selectors
@@ -86,14 +86,14 @@ class _Lookups:
 
     def __init__(self):
         self.modes = {}
-        modes = list(matching_selectors.transport_modes())
+        modes = list(choice_selectors.transport_modes())
         for mode in modes:
             self.modes[_word(mode.name)] = mode.pk
             self.modes[_word(mode.code)] = mode.pk
         self.mode_names = [m.name for m in modes]
         self.services_by_code = {}
         self.services_by_name: dict[str, list[int]] = {}
-        for service in matching_selectors.active_services().only("pk", "name", "code"):
+        for service in choice_selectors.active_services().only("pk", "name", "code"):
             self.services_by_code[_word(service.code)] = service.pk
             self.services_by_name.setdefault(_word(service.name), []).append(service.pk)
 

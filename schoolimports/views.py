@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.exports import export_response
+from matching import choice_selectors
 from matching import selectors as matching_selectors
 from matching.errors import DomainError
 from matching.school.views import blackout_warning, page_context, school_required
@@ -72,8 +73,8 @@ def import_upload(request, school):
 def import_template(request, school, fmt):
     if fmt == "xlsx":
         handle = imports.template_xlsx(
-            transport_modes=matching_selectors.transport_modes(),
-            services=matching_selectors.active_services(),
+            transport_modes=choice_selectors.transport_modes(),
+            services=choice_selectors.active_services(),
         )
         return FileResponse(
             handle,

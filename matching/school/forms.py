@@ -4,8 +4,9 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from matching import choice_selectors
 from matching.columns import registrable_label
-from matching.models import REGISTRABLE_FIELDS, School, Service, Student, Track, TransportMode
+from matching.models import REGISTRABLE_FIELDS, School, Student, Track
 from matching.validators import mask_nrn, normalize_nrn
 
 # The label of a field the form declares itself: the same one the exports write.
@@ -36,15 +37,13 @@ class StudentForm(forms.ModelForm):
     )
     transport_modes = forms.ModelMultipleChoiceField(
         label=_label("transport_modes"),
-        queryset=TransportMode.objects.all(),
+        queryset=choice_selectors.transport_modes(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     preferred_services = ServiceChoiceField(
         label=_label("preferred_services"),
-        queryset=Service.objects.filter(is_active=True)
-        .order_by("name")
-        .only("pk", "name", "municipality"),
+        queryset=choice_selectors.active_services().only("pk", "name", "municipality"),
         widget=forms.SelectMultiple(attrs={"data-school-filterable": "", "size": 8}),
         required=False,
         help_text=_("Typ om te zoeken; houd Ctrl ingedrukt om meer dan één dienst te kiezen."),

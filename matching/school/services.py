@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from matching.choice_selectors import active_services
 from matching.errors import DomainError
 from matching.models import REGISTRABLE_SCALARS, School, SchoolYear, Student
-from matching.selectors import active_services, school_year_current
+from matching.selectors import school_year_current
 from matching.validators import normalize_nrn
 
 from . import selectors

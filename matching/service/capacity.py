@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from matching import capacity
 from matching.errors import DomainError
-from matching.models import Capacity, SchoolYear, Track
+from matching.models import Capacity, Track
+from matching.selectors import school_year_current
 from matching.service.views import TRACK_TITLES, service_required
 
 
@@ -61,7 +62,7 @@ def _initial(row: Capacity | None) -> dict:
 
 @service_required
 def capacity_edit(request, service):
-    school_year = SchoolYear.objects.current()
+    school_year = school_year_current()
     context = {
         "service": service,
         "page_title": _("Capaciteit"),
@@ -70,12 +71,7 @@ def capacity_edit(request, service):
     }
     if school_year is None:
         return TemplateResponse(request, "matching/service/capacity.html", context)
-    rows = {
-        row.track: row
-        for row in Capacity.objects.filter(service=service, school_year=school_year).select_related(
-            "updated_by"
-        )
-    }
+    rows = capacity.stated_by_track(service=service, school_year=school_year)
     data = request.POST if request.method == "POST" else None
     forms_by_track = {
         track: CapacityForm(data, prefix=track, initial=_initial(rows.get(track)))

@@ -8,7 +8,8 @@ from wagtail.admin.ui.components import Component
 
 from matching import capacity, workspace_selectors
 from matching.memberships import role_for_user, service_for_user
-from matching.models import SchoolYear, Track
+from matching.models import Track
+from matching.selectors import school_year_current
 
 
 def previous_visit(user):
@@ -35,7 +36,7 @@ class ServiceDashboardPanel(Component):
         request = parent_context.get("request")
         since = previous_visit(self.user)
         figures = workspace_selectors.dashboard_figures(service=self.service, since=since)
-        school_year = SchoolYear.objects.current()
+        school_year = school_year_current()
         places = (
             capacity.service_places(service=self.service, school_year=school_year)
             if school_year

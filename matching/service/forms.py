@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core import widgets
-from matching import reference
-from matching.models import ContactPerson, School, Status
+from matching import choice_selectors, reference
+from matching.models import ContactPerson, Status
 from matching.querysets import is_postcode_filter
 from matching.selectors import StudentFilters
 
@@ -69,7 +69,7 @@ class StudentFilterForm(forms.Form):
     )
     school = _SchoolField(
         label=_("School"),
-        queryset=School.objects.order_by("name").only("pk", "name"),
+        queryset=choice_selectors.schools().only("pk", "name"),
         required=False,
         empty_label=_("Alle scholen"),
         widget=widgets.Select,
@@ -196,7 +196,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     mentor = forms.ModelChoiceField(
         label=_("Stagementor"),
-        queryset=ContactPerson.objects.none(),
+        queryset=choice_selectors.no_contact_persons(),
         required=False,
         error_messages={"invalid_choice": _("Kies een stagementor van uw eigen dienst.")},
     )

@@ -33,6 +33,7 @@ def world():
     letting_go = ServiceFactory(name="Zorg Loslaten")
     still_open = ServiceFactory(name="Zorg Open")
     decided = ServiceFactory(name="Zorg Beslist")
+
     # Fixed names: a random surname could be one of the students' and fool the checks below.
     def login(service, email):
         return make_service_user(service, email=email, first_name="Sam", last_name="Peeters")
