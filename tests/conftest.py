@@ -300,10 +300,22 @@ def school_year(db):
     return factories.SchoolYearFactory()
 
 
+SETTLE_ANIMATIONS = """() => Promise.race([
+    Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null))),
+    new Promise(resolve => setTimeout(resolve, 3000)),
+])"""
+
+
 def serious_axe_violations(page):
-    """axe-core's serious and critical findings on the page, as (rule, targets)."""
+    """axe-core's serious and critical findings on the page, as (rule, targets).
+
+    Runs once the page's finite CSS transitions and animations have ended: a colour
+    contrast read halfway through a fade is a figure of the moment, not of the page."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.evaluate(SETTLE_ANIMATIONS)
     results = Axe().run(page)
     return [
         (v["id"], [n["target"] for n in v["nodes"]])

@@ -3,9 +3,8 @@ words (also the parts Wagtail renders with JavaScript), the helpdesk's contact, 
 violations, at desktop (1280x800) and phone (375 px) width."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.factories import UserFactory
 from tests.visible import english_in
 
@@ -24,12 +23,7 @@ def no_axe_violations(page):
         if page.evaluate(opaque):
             break
         page.wait_for_timeout(100)
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, [
-        (v["id"], [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"]][:5])
-        for v in serious
-    ]
+    assert serious_axe_violations(page) == []
 
 
 @pytest.mark.browser

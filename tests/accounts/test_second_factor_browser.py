@@ -9,7 +9,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import time_machine
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,6 +21,7 @@ from tests.conftest import (
     browser_type_code,
     screenshot,
     second_factor_device,
+    serious_axe_violations,
     totp_code,
 )
 from tests.factories import SchoolFactory, ServiceFactory
@@ -47,11 +47,8 @@ def submit_code(page, value):
 
 
 def no_serious_axe_violations(page, name):
-    results = Axe().run(page)
-    serious = [
-        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
-    ]
-    assert not serious, f"{name}: {[v['id'] for v in serious]}"
+    serious = serious_axe_violations(page)
+    assert not serious, f"{name}: {serious}"
 
 
 def narrow_screenshot(page, name):

@@ -4,24 +4,14 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Outbox
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.logins import make_operator
 
 pytestmark = pytest.mark.browser
 
 
 def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    # Wagtail's messages fade in: measure contrast once the animations are done.
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
-    page.wait_for_timeout(300)
-    results = Axe().run(page)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return serious_axe_violations(page)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from matching.models import Decision, Status
 from proposals.models import ProposalLine, ProposalRun
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.factories import ContactPersonFactory, ServiceFactory, StudentFactory
 from tests.logins import make_operator, make_service_user
 from tests.proposals.conftest import at_km, places
@@ -17,16 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
-    page.wait_for_timeout(300)
-    results = Axe().run(page)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return serious_axe_violations(page)
 
 
 def look(page, name):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from matching import capacity
 from matching.models import Capacity, Decision, Status, Track
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.factories import ContactPersonFactory, DecisionFactory, StudentFactory, province
 from tests.logins import make_coordinator, make_operator, make_service_user
 
@@ -25,16 +25,7 @@ SUPPLY = "/admin/rapportering/vraag-en-aanbod/"
 
 
 def axe_problems(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
-    page.wait_for_timeout(300)
-    results = Axe().run(page)
-    return [
-        (page.url, v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return [(page.url, *problem) for problem in serious_axe_violations(page)]
 
 
 def shots_and_axe(page, name) -> list:

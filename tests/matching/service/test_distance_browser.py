@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import SCREENSHOTS, browser_login, screenshot
+from tests.conftest import SCREENSHOTS, browser_login, screenshot, serious_axe_violations
 from tests.factories import StudentFactory, province
 from tests.logins import make_service_user
 
@@ -71,7 +71,6 @@ def test_service_filters_within_10_km_and_sorts_by_distance(
     people,
     viewport,
 ):
-    from axe_playwright_python.sync_playwright import Axe
 
     page = sized(viewport)
     browser_login(page, live_server, US)
@@ -102,12 +101,7 @@ def test_service_filters_within_10_km_and_sorts_by_distance(
     assert names_on(page) == ["Wouters", "Aerts", "Peeters"]
     screenshot(page, f"distance-within-10-{viewport['width']}")
 
-    problems = [
-        (v["id"], v["help"])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert problems == []
+    assert serious_axe_violations(page) == []
 
     page.goto(live_server.url + LIST + "?order=distance")
     assert names_on(page)[-1] == "Dubois"  # Liège province, farthest

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from matching.models import Decision, Scope, Status, StatusChange, Track
 from notifications.models import Outbox
-from tests.conftest import browser_login, screenshot
+from tests.conftest import browser_login, screenshot, serious_axe_violations
 from tests.factories import (
     ContactPersonFactory,
     RoundFactory,
@@ -498,9 +498,6 @@ AXE_PAGES = [
 
 @pytest.mark.parametrize("viewport", SIZES)
 def test_axe_finds_no_serious_or_critical_violation(sized, live_server, rush, viewport):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     page = sized(viewport)
     browser_login(page, live_server, US)
     problems = []
@@ -515,8 +512,5 @@ def test_axe_finds_no_serious_or_critical_violation(sized, live_server, rush, vi
             # The open acceptance fields and a refusal are part of the page too.
             first = page.locator("tr[data-student]").first
             first.locator("select[name=status]").select_option(index=1)
-        results = axe.run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                problems.append((url, violation["id"], violation["help"], len(violation["nodes"])))
+        problems += [(url, *problem) for problem in serious_axe_violations(page)]
     assert problems == []
