@@ -137,10 +137,11 @@ def _run(args, server_kind: str) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import data, live, measure, proposal, report, rush, xlsx_ab
+    from . import data, live, machine, measure, proposal, report, rush, xlsx_ab
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
+    python_unit_ms = machine.python_unit_ms()  # before any measurement
     git_state = _git_state()  # at the start: the other engineers may commit meanwhile
     t0 = time.perf_counter()
     print(f"bench: database {name}{' (created)' if created else ''}; migrating…", flush=True)
@@ -204,6 +205,8 @@ def _run(args, server_kind: str) -> int:
         "python": platform.python_version(),
         "django": dj.get_version(),
         "machine": platform.machine(),
+        "cpu_model": machine.cpu_model(),
+        "python_unit_ms": python_unit_ms,
         "dataset": dataset.__dict__,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],

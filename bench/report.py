@@ -281,6 +281,10 @@ def markdown(meta: dict, lines: list[Line], goals: list[Target]) -> str:
         f"{meta['postgres']} · repeat {meta['repeat']} (heavy: {meta['heavy_repeat']}) · "
         f"data {data_how}",
         "",
+        f"Machine: {meta.get('cpu_model') or meta.get('machine')}; fixed Python work "
+        f"(bench/machine.py): {meta.get('python_unit_ms', '—')} ms of CPU. Compare runs of "
+        "different machines by the same-run ratios and by this figure, not by milliseconds.",
+        "",
         f"Load average (1/5/15 min) before {meta['load_average_before']}, after "
         f"{meta['load_average_after']}: "
         + (
