@@ -77,3 +77,22 @@ def test_a_row_re_rendered_in_place_is_the_lists_row(service_client, students):
 def normal(html: str) -> str:
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
     return " ".join(html.split())
+
+
+def test_a_refused_row_gives_back_what_was_typed_escaped_and_marks_the_field(
+    service_client, students
+):
+    student = students[0]
+    typed = '"><script>x</script>'
+    answer = service_client.post(
+        f"/admin/service/student/{student.pk}/status/",
+        {"status": "accepted", "mentor": "", "note": typed, "next": LIST},
+        **JSON,
+    ).json()
+    html = answer["html"]
+    assert "<script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+    marked = re.search(r'<select name="mentor" id="mentor-\d+" data-field="mentor"([^>]*)>', html)
+    assert 'aria-invalid="true"' in marked.group(1)
+    assert f'aria-describedby="status-msg-{student.pk}"' in marked.group(1)
+    assert f'id="status-msg-{student.pk}" data-testid="row-error"' in html
