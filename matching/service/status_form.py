@@ -8,12 +8,13 @@ dates, note, then the save button.
 Why not a template: a list page renders this form once per student, and as a Django
 template it was about half of the page's CPU (some 90 variable look-ups, a dozen tags and
 an include per row). Here the page's fixed parts — translated words, the action URL's
-shape, the CSRF field, the mentor options — are made once per page (`StatusFormPage`),
-and each row only fills in its own values, every one escaped.
+shape, the CSRF field ({% csrf_token %}'s own output) — are made once per page
+(`StatusFormPage`), and each row only fills in its own values, every one escaped.
 """
 
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -33,33 +34,16 @@ TEXTS = {
 _PK_MARK = 987654321  # stands for the student's id in the reversed action URL
 
 
-def _csrf_field(token) -> str:
-    # What Django's {% csrf_token %} writes.
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-
-
 class StatusFormPage:
     """What every status form of one page shares; `render(row, next_url)` writes one."""
 
-    def __init__(self, *, csrf_token, is_dual: bool):
+    def __init__(self, *, csrf_field: str, is_dual: bool):
         self.text = {key: conditional_escape(str(value)) for key, value in TEXTS.items()}
         self.status_of = str(TEXTS["status_of"])
         self.for_name = str(TEXTS["for"])
         self.action = reverse("service_student_status", args=[_PK_MARK]).split(str(_PK_MARK))
-        self.csrf = _csrf_field(csrf_token)
+        self.csrf = csrf_field
         self.is_dual = is_dual
-        # id(list) -> (the list, kept so its id stays unique; its options, escaped)
-        self._mentor_options: dict[int, tuple[object, list[tuple[int, str]]]] = {}
-
-    def _mentors(self, mentors) -> list[tuple[int, str]]:
-        # Every row of a page offers the same mentors: escape their names once.
-        key = id(mentors)
-        if key not in self._mentor_options:
-            options = [(mentor.pk, conditional_escape(mentor.name)) for mentor in mentors]
-            self._mentor_options[key] = (mentors, options)
-        return self._mentor_options[key][1]
 
     def render(self, row, next_url: str) -> SafeString:
         t = self.text
@@ -112,9 +96,12 @@ class StatusFormPage:
                 f'</span></label>\n<select name="mentor" id="mentor-{pk}" data-field="mentor"'
                 f'{field_marks("mentor")}>\n<option value="">—</option>\n'
             )
-            for mentor_pk, mentor_name in self._mentors(row.mentors):
-                selected = " selected" if values.mentor_id == mentor_pk else ""
-                parts.append(f'<option value="{mentor_pk}"{selected}>{mentor_name}</option>\n')
+            for mentor in row.mentors:
+                selected = " selected" if values.mentor_id == mentor.pk else ""
+                parts.append(
+                    f'<option value="{mentor.pk}"{selected}>'
+                    f"{conditional_escape(mentor.name)}</option>\n"
+                )
             parts.append('</select>\n<span class="sm-accept__period">\n')
             for field, key, prefix, value in (
                 ("period_start", "start", "start", values.period_start),
@@ -178,6 +165,6 @@ def page_for(context) -> StatusFormPage:
     page = cache.get(StatusFormPage)
     if page is None:
         page = cache[StatusFormPage] = StatusFormPage(
-            csrf_token=context.get("csrf_token"), is_dual=bool(context.get("is_dual"))
+            csrf_field=CsrfTokenNode().render(context), is_dual=bool(context.get("is_dual"))
         )
     return page
